@@ -1,0 +1,156 @@
+"""A network as a sequence of layers, and a builder for multilayer perceptrons (slides 7-13).
+
+The forward pass feeds each layer's output o^k to the next layer (slide 9); the backward
+pass walks the same layers in reverse, multiplying the local derivatives (slides 22-27).
+"""
+
+import numpy as np
+
+from .checks import as_float_array, as_labels, as_rng, check_positive_int
+from .layers import BatchNorm, Dropout, Linear, activation_layer, loss_layer
+
+
+class Sequential:
+    """Layers applied one after another, with a loss layer on top.
+
+    forward:  o^0 = X,  o^{k+1} = layer_k(o^k)       (slide 13: o⁰ = f⁰(W⁰x), o = f¹(W¹o⁰))
+    loss:     L = loss(o, y)                          (slide 16)
+    backward: dL/do^k = layer_k.backward(dL/do^{k+1}) (slides 22-27)
+    Parameters are named "<layer index>.<name>", e.g. "0.W", "0.b", "2.W".
+    """
+
+    def __init__(self, layers, loss="softmax_cross_entropy"):
+        self.layers = list(layers)
+        if not self.layers:
+            raise ValueError("Sequential needs at least one layer")
+        self.loss_layer = loss_layer(loss) if isinstance(loss, str) else loss
+
+    # --- computation ---------------------------------------------------------------------
+
+    def forward(self, X, train=True):
+        """Output of the last layer (scores u before the loss) for a batch X of shape (n, d)."""
+        out = as_float_array(X, "X")
+        if out.ndim < 2:
+            raise ValueError(
+                f"X must be 2-D (samples, features), got shape {out.shape} "
+                "(use X.reshape(-1, 1) for a single feature)"
+            )
+        for layer in self.layers:
+            out = layer.forward(out, train)
+        return out
+
+    def loss(self, X, y, train=True):
+        """The mean loss L over the batch; keeps what backward needs."""
+        return self.loss_layer.forward(self.forward(X, train), y)
+
+    def backward(self, dout=None, need_dx=True):
+        """Backpropagate dL/d(output) (by default, the loss layer's) through every layer.
+
+        Fills each layer's ``grads`` and returns dL/dX (None when ``need_dx`` is False,
+        which saves the first layer's matrix product during training).
+        """
+        if dout is None:
+            dout = self.loss_layer.backward()
+        for k in range(len(self.layers) - 1, -1, -1):
+            dout = self.layers[k].backward(dout, need_dx=need_dx or k > 0)
+        return dout
+
+    # --- prediction ------------------------------------------------------------------------
+
+    def predict(self, X):
+        """Class labels (classification) or outputs (regression), in evaluation mode."""
+        return self.loss_layer.predict(self.forward(X, train=False))
+
+    def predict_proba(self, X):
+        """Class probabilities of shape (n, K), in evaluation mode."""
+        if not self.loss_layer.is_classifier:
+            raise TypeError("predict_proba needs a classification loss (softmax or sigmoid)")
+        return self.loss_layer.predict_proba(self.forward(X, train=False))
+
+    def accuracy(self, X, y):
+        """Share of samples whose predicted class equals the label y."""
+        pred = self.predict(X)
+        return float(np.mean(pred == as_labels(y, pred.shape[0])))
+
+    # --- parameters ------------------------------------------------------------------------
+
+    def params(self):
+        """All parameters as {"<layer>.<name>": array}; the arrays are the live ones."""
+        return {f"{k}.{name}": p for k, layer in enumerate(self.layers)
+                for name, p in layer.params.items()}
+
+    def grads(self):
+        """All gradients, with the same names as ``params()``."""
+        return {f"{k}.{name}": g for k, layer in enumerate(self.layers)
+                for name, g in layer.grads.items()}
+
+    @property
+    def n_params(self):
+        """Total number of trainable numbers."""
+        return sum(p.size for p in self.params().values())
+
+    def state_dict(self):
+        """A copy of every parameter and of BatchNorm running statistics."""
+        state = {name: p.copy() for name, p in self.params().items()}
+        for k, layer in enumerate(self.layers):
+            if isinstance(layer, BatchNorm):
+                state[f"{k}.running_mean"] = layer.running_mean.copy()
+                state[f"{k}.running_var"] = layer.running_var.copy()
+        return state
+
+    def load_state_dict(self, state):
+        """Copy values from ``state`` (as returned by ``state_dict``) into the network."""
+        params = self.params()
+        missing = set(params) - set(state)
+        if missing:
+            raise ValueError(f"state is missing parameters {sorted(missing)}")
+        for name, p in params.items():
+            if state[name].shape != p.shape:
+                raise ValueError(f"{name}: state has shape {state[name].shape}, network {p.shape}")
+            p[...] = state[name]
+        for k, layer in enumerate(self.layers):
+            if isinstance(layer, BatchNorm) and f"{k}.running_mean" in state:
+                layer.running_mean = state[f"{k}.running_mean"].copy()
+                layer.running_var = state[f"{k}.running_var"].copy()
+
+    def summary(self):
+        """A readable table of layers, output widths and parameter counts."""
+        lines = [f"{'#':>2}  {'layer':<34}{'params':>8}"]
+        for k, layer in enumerate(self.layers):
+            count = sum(p.size for p in layer.params.values())
+            lines.append(f"{k:>2}  {repr(layer):<34}{count:>8}")
+        lines.append(f"    loss: {type(self.loss_layer).__name__:<28}{'':>8}")
+        lines.append(f"    total parameters: {self.n_params}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return self.summary()
+
+
+def build_mlp(sizes, activation="relu", loss="softmax_cross_entropy", init=None,
+              seed=0, dropout=0.0, batchnorm=False):
+    """A multilayer perceptron with layer widths ``sizes``, e.g. (64, 100, 10).
+
+    Each hidden layer is Linear -> [BatchNorm] -> activation -> [Dropout]; the last layer is
+    Linear only (the loss layer applies softmax or sigmoid). ``init`` defaults to He for
+    ReLU-like activations and Xavier for sigmoid/tanh (slide 35 context). One seed fixes
+    every initial weight and dropout mask.
+    """
+    sizes = [check_positive_int(s, "layer size") for s in sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs an input and an output width, got {sizes}")
+    activation_layer(activation)  # fails early with a clear message for an unknown name
+    if init is None:
+        init = "xavier" if activation in ("sigmoid", "tanh") else "he"
+    rng = as_rng(seed)
+    layers = []
+    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(Linear(n_in, n_out, init=init, seed=rng))
+        if k == len(sizes) - 2:
+            break
+        if batchnorm:
+            layers.append(BatchNorm(n_out))
+        layers.append(activation_layer(activation))
+        if dropout > 0:
+            layers.append(Dropout(dropout, seed=rng))
+    return Sequential(layers, loss=loss)

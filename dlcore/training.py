@@ -1,0 +1,137 @@
+"""The mini-batch training loop (slide 29) with validation and early stopping (slides 38-39)."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .checks import as_float_array, as_labels, as_rng, check_in_range, check_positive_int
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite: the weights have blown up."""
+
+
+@dataclass
+class History:
+    """Per-epoch metrics of one training run. Accuracies are None for regression losses."""
+
+    train_loss: list = field(default_factory=list)
+    train_acc: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_acc: list = field(default_factory=list)
+    best_epoch: int | None = None  # 1-based epoch whose weights were kept (early stopping)
+    stopped_early: bool = False
+
+    @property
+    def epochs(self):
+        return len(self.train_loss)
+
+    def plot(self, title="学習曲線"):
+        """Loss (and accuracy) against epoch; returns the Figure."""
+        from .plotting import plot_history
+
+        return plot_history(self, title=title)
+
+
+def evaluate(model, X, y):
+    """Mean loss and accuracy (None for regression) of ``model`` on (X, y), in eval mode."""
+    loss = model.loss(X, y, train=False)
+    acc = model.accuracy(X, y) if model.loss_layer.is_classifier else None
+    return loss, acc
+
+
+def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None,
+          validation_fraction=None, patience=None, restore_best=True, seed=0,
+          progress=False, callback=None):
+    """Train ``model`` by mini-batch SGD with ``optimizer`` (slide 29).
+
+    Each epoch shuffles the training set (seeded), splits it into batches of ``batch_size``
+    samples, and for each batch computes L, backpropagates, and updates every weight:
+    W ← W - η (1/m) Σ_j ∂L_j/∂W (the loss is already a mean over the batch).
+    After each epoch the loss and accuracy on the whole training set (and on the validation
+    set, if any) are recorded in evaluation mode.
+
+    validation_data: (X_val, y_val), or validation_fraction in (0, 1) to hold out that share.
+    patience: stop when the validation loss has not improved for this many epochs, and
+        (with ``restore_best``) put back the weights of the best epoch.
+    progress: show a tqdm progress bar. callback(epoch, history) runs after each epoch.
+    Raises TrainingDiverged as soon as the loss becomes NaN or inf.
+    """
+    epochs = check_positive_int(epochs, "epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    X = as_float_array(X, "X")
+    if X.ndim < 2:
+        raise ValueError(f"X must be 2-D (samples, features), got shape {X.shape}")
+    if model.loss_layer.is_classifier:
+        y = as_labels(y, X.shape[0]) if np.ndim(y) == 1 else np.asarray(y)
+    else:
+        y = np.asarray(y, dtype=np.float64)
+    if len(y) != len(X):
+        raise ValueError(f"y has {len(y)} rows but X has {len(X)} samples")
+    rng = as_rng(seed)
+
+    if validation_data is not None and validation_fraction is not None:
+        raise ValueError("give validation_data or validation_fraction, not both")
+    if validation_fraction is not None:
+        check_in_range(validation_fraction, "validation_fraction", 0.0, 1.0)
+        perm = rng.permutation(len(X))
+        n_val = max(1, int(round(validation_fraction * len(X))))
+        validation_data = (X[perm[:n_val]], y[perm[:n_val]])
+        X, y = X[perm[n_val:]], y[perm[n_val:]]
+    if patience is not None:
+        check_positive_int(patience, "patience")
+        if validation_data is None:
+            raise ValueError("early stopping (patience) needs validation_data or "
+                             "validation_fraction")
+
+    history = History()
+    best_loss, best_state, since_best = np.inf, None, 0
+    epoch_iter = range(1, epochs + 1)
+    if progress:
+        from tqdm.auto import tqdm
+
+        epoch_iter = tqdm(epoch_iter, desc="学習", unit="epoch")
+
+    n = len(X)
+    for epoch in epoch_iter:
+        order = rng.permutation(n)
+        # Overflow inside a diverging run is reported once, by TrainingDiverged below.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                loss = model.loss(X[idx], y[idx], train=True)
+                if not np.isfinite(loss):
+                    raise TrainingDiverged(
+                        f"loss became {loss} in epoch {epoch} (batch starting at sample "
+                        f"{start}): training diverged. Try a smaller learning rate "
+                        f"(now lr={optimizer.lr})."
+                    )
+                model.backward(need_dx=False)
+                optimizer.step(model.params(), model.grads())
+            train_loss, train_acc = evaluate(model, X, y)
+        history.train_loss.append(train_loss)
+        history.train_acc.append(train_acc)
+
+        if validation_data is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                val_loss, val_acc = evaluate(model, *validation_data)
+            history.val_loss.append(val_loss)
+            history.val_acc.append(val_acc)
+            if val_loss < best_loss:
+                best_loss, since_best = val_loss, 0
+                history.best_epoch = epoch
+                if restore_best and patience is not None:
+                    best_state = model.state_dict()
+            else:
+                since_best += 1
+        if progress:
+            epoch_iter.set_postfix(loss=f"{train_loss:.4f}")
+        if callback is not None:
+            callback(epoch, history)
+        if patience is not None and since_best >= patience:
+            history.stopped_early = True
+            break
+
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return history

@@ -1,0 +1,79 @@
+"""Interactive views for the notebooks: each is a pure compute function plus a thin view.
+
+The pattern (one module per notebook, e.g. ``dlcore.widgets.perceptron``):
+
+- ``compute_xxx(**settings)`` does the work and returns plain data (arrays, numbers). It is
+  what the tests call, over a small grid of settings -- ipywidgets swallows exceptions inside
+  callbacks, so the view itself is kept too thin to hide a bug.
+- ``draw_xxx(ax, **settings)`` (or ``plot_xxx``) draws the result of ``compute_xxx`` on axes.
+- ``show_xxx()`` builds the sliders and calls ``interactive_view``.
+- Next to every widget the notebook shows ``contact_sheet(draw_xxx, [...])``: the same
+  picture for a few settings, so a reader without a running kernel sees what the sliders do.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import plotting  # noqa: F401  (sets up the Japanese font)
+
+
+def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1)):
+    """Show ``controls`` (a dict name -> ipywidget) above a plot redrawn by ``draw(ax, **values)``.
+
+    With ``panels=(rows, cols)`` other than (1, 1), ``draw`` receives the array of axes
+    instead of one Axes. With ``heavy=True`` sliders update only when released, so dragging
+    never queues up slow redraws. Returns the container widget.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    if heavy:
+        for control in controls.values():
+            if hasattr(control, "continuous_update"):
+                control.continuous_update = False
+
+    def redraw(**values):
+        fig, axes = plt.subplots(*panels, figsize=figsize, squeeze=panels == (1, 1))
+        draw(axes, **values)
+        fig.tight_layout()
+        plt.show()
+
+    output = widgets.interactive_output(redraw, controls)
+    row = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+    box = widgets.VBox([row, output])
+    display(box)
+    return box
+
+
+def contact_sheet(draw, settings, ncols=3, title=None, panel_size=(3.4, 2.8)):
+    """A grid of small pictures, one per dict of keyword arguments in ``settings``.
+
+    Each panel is ``draw(ax, **s)``; the panel title lists the settings unless ``draw``
+    sets its own. Returns the Figure.
+    """
+    settings = list(settings)
+    if not settings:
+        raise ValueError("contact_sheet needs at least one setting")
+    ncols = min(ncols, len(settings))
+    nrows = int(np.ceil(len(settings) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=(panel_size[0] * ncols, panel_size[1] * nrows))
+    for ax, s in zip(axes.ravel(), settings):
+        draw(ax, **s)
+        if not ax.get_title():
+            ax.set_title(", ".join(f"{k}={v}" for k, v in s.items()), fontsize=9)
+    for ax in axes.ravel()[len(settings):]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def log_slider(description, value, min_exp, max_exp, step=0.1):
+    """A logarithmic slider from 10**min_exp to 10**max_exp (for learning rates and λ)."""
+    import ipywidgets as widgets
+
+    return widgets.FloatLogSlider(value=value, base=10, min=min_exp, max=max_exp, step=step,
+                                  description=description, continuous_update=False,
+                                  style={"description_width": "initial"})
