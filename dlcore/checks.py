@@ -96,6 +96,8 @@ def as_rng(seed):
     """A numpy Generator from an int seed, an existing Generator, or None (fresh entropy)."""
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is None or isinstance(seed, numbers.Integral):
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
         return np.random.default_rng(seed)
     raise TypeError(f"seed must be an int, None or a numpy Generator, got {seed!r}")

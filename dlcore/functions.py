@@ -6,7 +6,7 @@ numerically stable: no overflow warning even for inputs of +-1e4.
 
 import numpy as np
 
-from .checks import as_labels, check_same_shape
+from .checks import as_float_array, as_labels, check_same_shape
 
 LEAKY_RELU_SLOPE = 0.03  # slide 35: "0.03などが良く使われる"
 
@@ -117,7 +117,7 @@ def binary_cross_entropy(p, y, eps=1e-12):
     Slide 16 omits the leading minus sign; without it the loss would be maximized.
     p is clipped to [eps, 1 - eps] so that p = 0 or 1 gives a large but finite loss.
     """
-    p, y = np.asarray(p, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    p, y = as_float_array(p, "probabilities p"), as_float_array(y, "target y")
     check_same_shape(p, y, "probabilities p", "target y")
     if np.any((p < 0) | (p > 1)):
         raise ValueError("probabilities p must lie in [0, 1]; for raw scores use "

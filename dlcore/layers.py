@@ -10,6 +10,8 @@ Every layer has
 backward never modifies ``dout``.
 """
 
+from types import MappingProxyType
+
 import numpy as np
 
 from . import functions as F
@@ -56,8 +58,8 @@ class Linear:
 class _Elementwise:
     """Shared plumbing of parameter-free element-wise layers: o = f(u), dL/du = dL/do * f'(u)."""
 
-    params = {}
-    grads = {}
+    params = MappingProxyType({})  # read-only: these layers have nothing to train
+    grads = MappingProxyType({})
 
     def backward(self, dout, need_dx=True):
         return dout * self.local_grad if need_dx else None

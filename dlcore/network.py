@@ -6,7 +6,7 @@ pass walks the same layers in reverse, multiplying the local derivatives (slides
 
 import numpy as np
 
-from .checks import as_float_array, as_labels, as_rng, check_positive_int
+from .checks import as_float_array, as_labels, as_rng, check_in_range, check_positive_int
 from .layers import BatchNorm, Dropout, Linear, activation_layer, loss_layer
 
 
@@ -70,6 +70,9 @@ class Sequential:
     def accuracy(self, X, y):
         """Share of samples whose predicted class equals the label y."""
         pred = self.predict(X)
+        y = np.asarray(y)
+        if y.ndim == 2:  # one-hot targets (softmax) or a (n, 1) column (sigmoid)
+            y = y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0]
         return float(np.mean(pred == as_labels(y, pred.shape[0])))
 
     # --- parameters ------------------------------------------------------------------------
@@ -140,6 +143,7 @@ def build_mlp(sizes, activation="relu", loss="softmax_cross_entropy", init=None,
     if len(sizes) < 2:
         raise ValueError(f"sizes needs an input and an output width, got {sizes}")
     activation_layer(activation)  # fails early with a clear message for an unknown name
+    check_in_range(dropout, "dropout rate", 0.0, 1.0)
     if init is None:
         init = "xavier" if activation in ("sigmoid", "tanh") else "he"
     rng = as_rng(seed)

@@ -63,9 +63,9 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
     if X.ndim < 2:
         raise ValueError(f"X must be 2-D (samples, features), got shape {X.shape}")
     if model.loss_layer.is_classifier:
-        y = as_labels(y, X.shape[0]) if np.ndim(y) == 1 else np.asarray(y)
+        y = as_labels(y, X.shape[0]) if np.ndim(y) == 1 else as_float_array(y, "y")
     else:
-        y = np.asarray(y, dtype=np.float64)
+        y = as_float_array(y, "y")
     if len(y) != len(X):
         raise ValueError(f"y has {len(y)} rows but X has {len(X)} samples")
     rng = as_rng(seed)

@@ -24,8 +24,8 @@ def draw_line_fit(ax, slope, intercept):
     ax.vlines(r["x"], r["t"], r["pred"], colors="tab:red", lw=1, label="誤差")
     ax.scatter(r["x"], r["t"], color="k", zorder=3, label="データ")
     ax.plot(r["x"], r["pred"], color="tab:blue", label="直線 $y = ax + b$")
-    ax.set(title=f"平均二乗誤差 = {r['mse']:.3f}", xlabel="入力 $x$", ylabel="出力 $y$",
-           ylim=(-2, 2))
+    ax.set(title=f"a = {slope:.2f}, b = {intercept:.2f}：平均二乗誤差 {r['mse']:.3f}",
+           xlabel="入力 $x$", ylabel="出力 $y$", ylim=(-2, 2))
     ax.legend(loc="upper left", fontsize=8)
 
 
