@@ -86,7 +86,7 @@ def plot_history(history, title="学習曲線"):
 
 
 def plot_contour_paths(f, paths, xlim, ylim, ax=None, title="等高線と最適化の経路",
-                       levels=30, log_levels=True, resolution=200):
+                       levels=30, log_levels=True, resolution=200, xlabel="$x$", ylabel="$y$"):
     """Contour plot of f(x, y) with optimization paths drawn on it.
 
     ``f`` takes two arrays (x, y) and returns f element-wise; ``paths`` maps a label to an
@@ -105,7 +105,7 @@ def plot_contour_paths(f, paths, xlim, ylim, ax=None, title="等高線と最適�
     for label, path in paths.items():
         path = np.asarray(path)
         ax.plot(path[:, 0], path[:, 1], "o-", ms=2.5, lw=1.2, label=label)
-    ax.set(title=title, xlabel="$x$", ylabel="$y$", xlim=xlim, ylim=ylim)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel, xlim=xlim, ylim=ylim)
     if paths:
         ax.legend(loc="best", fontsize=8)
     return fig
