@@ -1,0 +1,180 @@
+"""Benchmark: how long one update of notebook 07's playground widget takes.
+
+One "update" is what happens when a student releases a slider: the view retrains the network
+from scratch (``compute_playground``) and redraws both panels. Two things are timed for each
+setting:
+
+    compute            compute_playground(**settings): data, split, a fresh network,
+                       dlcore.train for all epochs (with the loss of the training and test
+                       part after every epoch), the 60 x 60 boundary grid once at the end
+    compute + drawing  what the view's redraw does, on the Agg backend: plt.subplots(1, 2),
+                       draw_playground (which computes), fig.tight_layout() (as
+                       dlcore.widgets.interactive_view does), and rendering the figure to
+                       pixels (fig.canvas.draw()); then the figure is closed
+
+Two reference rows show what does not depend on the playground:
+
+    matplotlib floor   the same steps for a nearly empty figure of the same size: two panels
+                       with one line, a title, axis labels and a legend each. Whatever the
+                       playground draws, a redraw through interactive_view costs at least this.
+    ... without tight_layout
+                       the default update with fixed margins (fig.subplots_adjust) instead of
+                       fig.tight_layout(): what a layout-free redraw would save.
+
+Each row is timed ``--repeats`` times after one untimed warm-up (imports, font cache); the
+columns alternate so that a change in machine load hits them alike. The table shows the
+median wall time (time.perf_counter) with its range, and the median CPU time of this process
+(time.process_time), which other programs on a busy machine do not inflate as much.
+Targets for the default settings on the course's 2-core machine: compute <= 40 ms,
+compute + drawing <= 150 ms (wall time). The other rows are for information: heavier settings a
+student can choose (the view retrains only when a slider is released, so they stay usable).
+
+Usage:
+
+    python bench/widgets.py [--repeats 20] [--quick]
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from dlcore.widgets.playground import (  # noqa: E402
+    DEFAULTS,
+    N_POINTS,
+    compute_playground,
+    draw_playground,
+    iterations_per_epoch,
+)
+
+TARGETS = {"compute": 40.0, "compute + drawing": 150.0}  # ms of wall time, default settings
+
+SETTINGS = [
+    ("default (circle, 2x8 ReLU, SGD, m=20, 30 epochs)", {}),
+    ("0 hidden layers", {"hidden_layers": 0}),
+    ("4x32 tanh", {"hidden_layers": 4, "neurons": 32, "activation": "tanh"}),
+    ("batch size 1", {"batch_size": 1}),
+    ("spiral, 2x16, Adam, 300 epochs",
+     {"dataset": "spiral", "neurons": 16, "lr": 0.03, "epochs": 300, "optimizer": "adam",
+      "noise": 0.0, "train_ratio": 0.7}),
+]
+
+
+def timed(function):
+    """Run ``function()``; return its wall time and this process's CPU time, in ms."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    function()
+    return 1000 * (time.perf_counter() - wall), 1000 * (time.process_time() - cpu)
+
+
+def compute(settings):
+    compute_playground(**settings)
+
+
+def redraw(draw, tight=True):
+    """What interactive_view's redraw does for ``draw(axes)``, rendered to pixels."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), squeeze=False)
+    draw(axes)
+    if tight:
+        fig.tight_layout()
+    else:
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.92, wspace=0.25)
+    fig.canvas.draw()
+    plt.close(fig)
+
+
+def draw_nearly_empty(axes):
+    for ax in axes.ravel():
+        ax.plot([0, 1], [0, 1], label="線")
+        ax.set(title="タイトル", xlabel="横軸", ylabel="縦軸")
+        ax.legend()
+
+
+def updates_of(settings):
+    n_train = round(settings["train_ratio"] * N_POINTS)
+    return settings["epochs"] * iterations_per_epoch(n_train, settings["batch_size"])
+
+
+def measure(columns, repeats):
+    """Warm up, then time each function in ``columns`` ``repeats`` times, alternating."""
+    for function in columns.values():
+        function()
+    times = {name: [] for name in columns}
+    for _ in range(repeats):
+        for name, function in columns.items():
+            times[name].append(timed(function))
+    return times
+
+
+def cells(pairs):
+    wall = [w for w, _ in pairs]
+    cpu = statistics.median(c for _, c in pairs)
+    return (f"{statistics.median(wall):.1f} ({min(wall):.1f}-{max(wall):.1f})", f"{cpu:.1f}",
+            statistics.median(wall), cpu)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=20, help="timed updates per row")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the default settings and the reference rows")
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be >= 1")
+
+    load = f", load average {os.getloadavg()[0]:.1f} at the start" \
+        if hasattr(os, "getloadavg") else ""
+    print("# Playground widget: time of one update\n")
+    print(f"- Python {platform.python_version()}, numpy {np.__version__}, matplotlib "
+          f"{matplotlib.__version__} (Agg), {os.cpu_count()} CPUs{load}")
+    print(f"- median over {args.repeats} updates after one warm-up; wall time with its range "
+          "(min-max), and CPU time of this process\n")
+    print("| settings | updates | compute: wall [ms] | compute: CPU [ms] "
+          "| compute + drawing: wall [ms] | compute + drawing: CPU [ms] |")
+    print("|---|---:|---:|---:|---:|---:|")
+
+    verdicts = []
+    for label, overrides in (SETTINGS[:1] if args.quick else SETTINGS):
+        settings = DEFAULTS | overrides
+        times = measure({
+            "compute": lambda: compute(settings),
+            "compute + drawing": lambda: redraw(lambda axes: draw_playground(axes, **settings)),
+        }, args.repeats)
+        row = []
+        for name, pairs in times.items():
+            wall_text, cpu_text, wall, cpu = cells(pairs)
+            row += [wall_text, cpu_text]
+            if not overrides:
+                verdicts.append((name, wall, cpu, TARGETS[name]))
+        print(f"| {label} | {updates_of(settings)} | " + " | ".join(row) + " |", flush=True)
+
+    references = {
+        "reference: matplotlib floor (nearly empty 2-panel figure)":
+            lambda: redraw(draw_nearly_empty),
+        "reference: default update without tight_layout":
+            lambda: redraw(lambda axes: draw_playground(axes, **DEFAULTS), tight=False),
+    }
+    times = measure(references, args.repeats)
+    for label, pairs in times.items():
+        wall_text, cpu_text, _, _ = cells(pairs)
+        print(f"| {label} | | | | {wall_text} | {cpu_text} |", flush=True)
+
+    print()
+    for name, wall, cpu, target in verdicts:
+        verdict = "meets" if wall <= target else "MISSES"
+        print(f"- default settings, {name}: median wall time {wall:.1f} ms {verdict} the "
+              f"target <= {target:.0f} ms (median CPU time {cpu:.1f} ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,381 @@
+"""Notebook 07's playground: a small TensorFlow-Playground in Jupyter (slide 29).
+
+Pick a 2-D dataset, a network and the settings of mini-batch SGD; the view trains the network
+from scratch with ``dlcore.train`` and shows the decision boundary (a heatmap of P(class 1) with
+the training and test points) and the training and test loss per epoch.
+
+- ``compute_playground(dataset, noise, train_ratio, hidden_layers, neurons, activation, lr,
+  batch_size, l2, epochs, seed)`` -- one complete training run, returned as plain data;
+  a diverging run (loss NaN/inf, ``dlcore.TrainingDiverged``) comes back with
+  status "diverged" and a message saying why, instead of raising; a run whose loss ended
+  higher than it started comes back as "unstable".
+- ``draw_playground(axes, **settings)`` -- both panels (boundary, loss curves) of the view;
+  ``draw_playground_boundary(ax, **settings)`` -- the boundary panel alone, for the contact
+  sheet; ``draw_boundary_panel`` / ``draw_loss_panel`` draw an already computed result.
+- ``show_playground()`` -- the sliders (heavy: the view retrains when a slider is released).
+
+Every run starts from the same seed, so moving one slider changes only what that slider
+controls: the data (seed, noise), the split (seed, train_ratio), the initial weights and the
+order of the mini-batches come from separate random streams of ``seed``.
+"""
+
+import math
+import numbers
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.ticker import MaxNLocator
+
+from ..checks import check_in_range, check_positive, check_positive_int
+from ..datasets import PLAYGROUND_DATASETS, make_2d_dataset
+from ..network import build_mlp
+from ..optimizers import make_optimizer
+from ..plotting import decision_grid
+from ..training import TrainingDiverged, evaluate, train
+from . import interactive_view
+
+__all__ = [
+    "DATASETS", "DATASET_LABELS", "ACTIVATIONS", "OPTIMIZERS", "MAX_HIDDEN_LAYERS",
+    "MAX_NEURONS", "N_POINTS", "RESOLUTION", "MAX_NOISE", "UNSTABLE_LOSS", "DEFAULTS",
+    "iterations_per_epoch",
+    "compute_playground", "draw_boundary_panel", "draw_loss_panel", "draw_playground",
+    "draw_playground_boundary", "show_playground",
+]
+
+DATASETS = tuple(PLAYGROUND_DATASETS)
+"""Dataset names of the playground (those of ``dlcore.datasets.make_2d_dataset``)."""
+DATASET_LABELS = {"circle": "円", "xor": "XOR", "gaussian": "ガウス分布", "spiral": "渦巻き",
+                  "moons": "三日月"}
+"""Japanese names of the datasets, for titles and the dropdown."""
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu")
+"""Activations of the hidden layers (the output layer is a sigmoid + cross-entropy)."""
+OPTIMIZERS = ("sgd", "momentum", "adam")
+"""Update rules: plain SGD (slide 29) by default; Momentum and Adam are notebook 08's."""
+MAX_HIDDEN_LAYERS = 4
+MAX_NEURONS = 32
+MAX_NOISE = 1.0
+"""Largest number of hidden layers, of neurons per hidden layer, and of the data noise."""
+N_POINTS = 200
+"""Points per dataset, shared between the training and the test part."""
+RESOLUTION = 60
+"""The boundary grid has RESOLUTION x RESOLUTION points (evaluated once, after training)."""
+UNSTABLE_LOSS = np.log(2.0) + 0.1
+"""A run whose final training loss exceeds both its initial loss and this value (a little more
+than ln 2, the loss of always answering P = 0.5) is reported as "unstable"."""
+MIN_EXTENT = 1.6
+"""Half-width of the square shown; wider only when noisy points lie outside it."""
+
+DEFAULTS = dict(dataset="circle", noise=0.1, train_ratio=0.5, hidden_layers=2, neurons=8,
+                activation="relu", lr=0.3, batch_size=20, l2=0.0, epochs=30, seed=0)
+"""The view's starting point: 100 training points, 30 epochs x 5 mini-batches = 150 updates."""
+
+
+def iterations_per_epoch(n, batch_size):
+    """Updates (iterations) in one epoch of mini-batch SGD (slide 29): ceil(n / m).
+
+    Every one of the n samples is used once per epoch, in batches of m = ``batch_size``;
+    the last batch is smaller when m does not divide n.
+    """
+    n = check_positive_int(n, "n")
+    return math.ceil(n / check_positive_int(batch_size, "batch_size"))
+
+
+def _check_int_range(value, name, low, high):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+    return int(value)
+
+
+def _check_choice(value, name, choices):
+    if value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
+    return value
+
+
+def _split(n, train_ratio, rng):
+    """Indices of the training and test part: the first round(ratio * n) of a permutation."""
+    n_train = int(round(train_ratio * n))
+    if not 2 <= n_train <= n - 2:
+        raise ValueError(f"train_ratio={train_ratio} leaves {n_train} of {n} points for "
+                         "training; both parts need at least 2 points")
+    order = rng.permutation(n)
+    return order[:n_train], order[n_train:]
+
+
+def _divergence_message(lr, l2, epoch):
+    message = (f"学習が発散しました：エポック {epoch} で損失が NaN または無限大になりました。"
+               f"学習率 η = {lr:g} が大きすぎて、重みの更新が行き過ぎては戻り、"
+               "そのたびに大きくなって数値があふれています。学習率を小さくしてください。")
+    if l2 > 0 and lr * l2 >= 1:
+        message += f"（L2 正則化の λ = {l2:g} との積 ηλ も 1 以上で、重みを減らす側でも行き過ぎます。）"
+    return message
+
+
+def _unstable_message(lr, final, initial):
+    return (f"学習が不安定です：損失が学習前の {initial:.2f} から {final:.3g} に増えました"
+            f"（いつも確率 0.5 と答えるだけでも損失は ln 2 = 約 0.69）。"
+            f"学習率 η = {lr:g} が大きすぎて、更新が谷を飛び越えています。学習率を小さくしてください。")
+
+
+def compute_playground(dataset="circle", noise=0.1, train_ratio=0.5, hidden_layers=2,
+                       neurons=8, activation="relu", lr=0.3, batch_size=20, l2=0.0,
+                       epochs=30, seed=0, *, optimizer="sgd", resolution=RESOLUTION):
+    """Train a fresh MLP on a 2-D dataset by mini-batch SGD and return what the view shows.
+
+    Data: ``make_2d_dataset(dataset, N_POINTS, noise, seed)``, split into round(train_ratio
+    * N_POINTS) training points and the rest for testing. Network: 2 inputs,
+    ``hidden_layers`` layers of ``neurons`` units with ``activation``, 1 output u with
+    P(class 1) = σ(u) and the cross-entropy loss (slides 16, 36). Training:
+    ``dlcore.train`` with W ← W − η (1/m) Σ_j ∂L_j/∂W over mini-batches of m = ``batch_size``
+    points (slide 29), ``epochs`` passes over the training data, the L2 penalty
+    (λ/2)||W||² with λ = ``l2`` added through the optimizer's weight decay (slide 39).
+
+    Returns a dict:
+        status, message     "ok"; "unstable" (finite, but the final training loss is above
+                            both the initial loss and UNSTABLE_LOSS: the steps overshoot);
+                            or "diverged" (the loss became NaN/inf); and a Japanese text
+                            saying why (empty for "ok")
+        X_train, y_train, X_test, y_test
+        xx, yy, proba       the RESOLUTION x RESOLUTION grid and P(class 1) on it, computed once
+                            after training (proba is None when the run diverged)
+        extent              half-width of the square shown
+        epoch, train_loss, test_loss
+                            epochs 0 (before training), 1, 2, ... and the cross-entropy on the
+                            whole training and test part after each (without the L2 term);
+                            a diverged run keeps the epochs before the divergence
+        train_acc, test_acc final accuracies (NaN when the run diverged)
+        updates             parameter updates made: epochs x ceil(n_train / batch_size)
+                            (iterations_per_epoch) when training ran to the end
+        n_params            number of weights and biases of the network
+    The same arguments always give the same result.
+    """
+    dataset = _check_choice(dataset, "dataset", DATASETS)
+    noise = float(check_in_range(noise, "noise", 0.0, MAX_NOISE, high_inclusive=True))
+    check_in_range(train_ratio, "train_ratio", 0.0, 1.0)
+    if train_ratio == 0:
+        raise ValueError("train_ratio must be > 0: the network needs training data")
+    hidden_layers = _check_int_range(hidden_layers, "hidden_layers", 0, MAX_HIDDEN_LAYERS)
+    neurons = _check_int_range(neurons, "neurons", 1, MAX_NEURONS)
+    activation = _check_choice(activation, "activation", ACTIVATIONS)
+    lr = float(check_positive(lr, "learning rate lr"))
+    batch_size = check_positive_int(batch_size, "batch_size")
+    l2 = float(check_in_range(l2, "l2", 0.0, np.inf))
+    epochs = check_positive_int(epochs, "epochs")
+    optimizer = _check_choice(optimizer, "optimizer", OPTIMIZERS)
+    resolution = _check_int_range(resolution, "resolution", 2, 1000)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+
+    # one random stream each for the split, the initial weights and the batch order
+    split_rng, init_rng, order_rng = (np.random.default_rng(s)
+                                      for s in np.random.SeedSequence(seed).spawn(3))
+    X, y = make_2d_dataset(dataset, n=N_POINTS, noise=noise, seed=seed)
+    train_idx, test_idx = _split(N_POINTS, train_ratio, split_rng)
+    X_train, y_train, X_test, y_test = X[train_idx], y[train_idx], X[test_idx], y[test_idx]
+
+    model = build_mlp([2] + [neurons] * hidden_layers + [1], activation=activation,
+                      loss="sigmoid_cross_entropy", seed=init_rng)
+    opt = make_optimizer(optimizer, lr=lr, weight_decay=l2)
+    loss0_train, _ = evaluate(model, X_train, y_train)
+    loss0_test, _ = evaluate(model, X_test, y_test)
+    seen = {}  # the History so far, kept by the callback in case training diverges
+    status, message = "ok", ""
+    try:
+        history = train(model, opt, X_train, y_train, epochs=epochs, batch_size=batch_size,
+                        validation_data=(X_test, y_test), seed=order_rng,
+                        callback=lambda epoch, h: seen.update(history=h))
+    except TrainingDiverged:
+        history = seen.get("history")
+        status = "diverged"
+    train_loss = [loss0_train] + (list(history.train_loss) if history else [])
+    test_loss = [loss0_test] + (list(history.val_loss) if history else [])
+
+    extent = max(MIN_EXTENT, float(np.abs(X).max()) + 0.1)
+    corners = np.array([[-extent, -extent], [extent, extent]])
+    xx, yy, points = decision_grid(corners, resolution=resolution, pad=0.0)
+    proba = None
+    if status == "ok":
+        with np.errstate(over="ignore", invalid="ignore"):
+            proba = model.predict_proba(points)[:, 1].reshape(xx.shape)
+        curves_finite = np.all(np.isfinite(train_loss)) and np.all(np.isfinite(test_loss))
+        if not (curves_finite and np.all(np.isfinite(proba))):
+            status, proba = "diverged", None  # blew up in the last epoch's evaluation
+    if status == "ok" and train_loss[-1] > max(train_loss[0], UNSTABLE_LOSS):
+        status, message = "unstable", _unstable_message(lr, train_loss[-1], train_loss[0])
+    if status == "diverged":
+        finite = np.isfinite(train_loss) & np.isfinite(test_loss)
+        n_ok = int(np.argmin(finite)) if not finite.all() else len(finite)
+        train_loss, test_loss = train_loss[:n_ok], test_loss[:n_ok]
+        message = _divergence_message(lr, l2, epoch=n_ok)
+        train_acc = test_acc = float("nan")
+    else:
+        train_acc, test_acc = history.train_acc[-1], history.val_acc[-1]
+
+    return {
+        "status": status, "message": message,
+        "X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test,
+        "xx": xx, "yy": yy, "proba": proba, "extent": extent,
+        "epoch": np.arange(len(train_loss)),
+        "train_loss": np.array(train_loss), "test_loss": np.array(test_loss),
+        "train_acc": float(train_acc), "test_acc": float(test_acc),
+        "updates": opt.t,
+        "n_params": model.n_params,
+    }
+
+
+# --- drawing ----------------------------------------------------------------------------------
+
+_HEAT_CMAP = "RdBu_r"  # P(class 1): blue 0 -> white 0.5 -> red 1
+_HEAT_RANGE = (-0.5, 1.5)  # a wider colour range than 0..1 keeps the heatmap light
+_POINT_CMAP = ListedColormap(["tab:blue", "tab:red"])  # class 0, class 1
+_BOX = dict(boxstyle="round", fc="white", ec="darkred", alpha=0.92)
+
+
+def _wrap_japanese(text, width=20):
+    """Lines of at most ``width`` characters, breaking after each 。 (Japanese has no spaces
+    for textwrap to break at)."""
+    lines = []
+    for rest in text.replace("。", "。\n").split("\n"):
+        rest = rest.strip()
+        while len(rest) > width:
+            cut = width
+            while cut > width // 2 and rest[cut - 1:cut + 1].isascii() and \
+                    rest[cut - 1:cut + 1].replace(".", "").isalnum():
+                cut -= 1  # do not split a number or a word such as "0.70" or "NaN"
+            lines.append(rest[:cut])
+            rest = rest[cut:].lstrip()
+        if rest:
+            lines.append(rest)
+    return "\n".join(lines)
+
+
+def draw_boundary_panel(ax, result, title=None):
+    """Heatmap of P(class 1) = σ(u) on the grid (blue 0 -> red 1), the decision boundary
+    P = 0.5, the training points (circles) and the test points (triangles) (slide 29). A run that is not "ok" shows its
+    message: over the empty plane when it diverged, at the top when it was unstable."""
+    e = result["extent"]
+    if result["proba"] is not None:
+        ax.imshow(result["proba"], extent=(-e, e, -e, e), origin="lower", cmap=_HEAT_CMAP,
+                  vmin=_HEAT_RANGE[0], vmax=_HEAT_RANGE[1], interpolation="bilinear",
+                  aspect="auto")
+        ax.contour(result["xx"], result["yy"], result["proba"], levels=[0.5], colors="k",
+                   linewidths=1)
+    ax.scatter(result["X_train"][:, 0], result["X_train"][:, 1], c=result["y_train"],
+               cmap=_POINT_CMAP, vmin=0, vmax=1, s=16, edgecolors="white", linewidths=0.6,
+               label="訓練データ")
+    ax.scatter(result["X_test"][:, 0], result["X_test"][:, 1], c=result["y_test"],
+               cmap=_POINT_CMAP, vmin=0, vmax=1, s=22, marker="^", edgecolors="k",
+               linewidths=0.6, label="テストデータ")
+    if title is None:
+        title = (f"訓練 {result['train_acc']:.0%}・テスト {result['test_acc']:.0%} 正解"
+                 if result["status"] != "diverged" else "学習が発散しました")
+    if result["status"] == "diverged":
+        ax.text(0, 0, _wrap_japanese(result["message"]), ha="center", va="center",
+                fontsize=8, color="darkred", bbox=_BOX)
+    elif result["status"] == "unstable":
+        ax.text(0, 0.95 * e, _wrap_japanese(result["message"], 26), ha="center", va="top",
+                fontsize=7, color="darkred", bbox=_BOX)
+    ticks = [-1, 0, 1]  # few tick labels: text layout is most of the drawing time
+    ax.set(xlim=(-e, e), ylim=(-e, e), xticks=ticks, yticks=ticks, xlabel="$x_1$",
+           ylabel="$x_2$", title=title)
+    ax.title.set_fontsize(10)
+
+
+def draw_loss_panel(ax, result):
+    """Training and test loss L (mean cross-entropy, slide 16) after each epoch of SGD
+    (slide 29), on a logarithmic axis when the run was unstable or diverged; a diverged run
+    says so."""
+    ax.plot(result["epoch"], result["train_loss"], label="訓練データ")
+    ax.plot(result["epoch"], result["test_loss"], "--", label="テストデータ")
+    if result["status"] == "ok":
+        title = f"損失の推移（更新 {result['updates']} 回）"
+    elif result["status"] == "unstable":
+        title = f"損失の推移：学習前より増加（更新 {result['updates']} 回）"
+    else:
+        title = "損失の推移：発散（NaN/無限大）"
+        ax.text(0.5, 0.5, "損失が NaN/無限大になったため\nここで打ち切りました",
+                transform=ax.transAxes, ha="center", va="center", color="darkred")
+    ax.set(title=title, xlabel="エポック", ylabel="損失 $L$（交差エントロピー）")
+    ax.title.set_fontsize(10)
+    ax.set_xlim(left=0)
+    ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+    if result["status"] == "ok":
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+    else:  # the loss grew by orders of magnitude: a logarithmic axis shows all of it
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+
+
+def draw_playground(axes, **settings):
+    """The view: train once by mini-batch SGD with ``settings`` (see compute_playground,
+    slide 29), then draw the boundary on axes[0] and the loss curves on axes[1]."""
+    axes = np.ravel(axes)
+    if axes.size != 2:
+        raise ValueError(f"draw_playground needs 2 axes (boundary, loss), got {axes.size}")
+    result = compute_playground(**settings)
+    draw_boundary_panel(axes[0], result)
+    axes[0].legend(loc="lower left", fontsize=7)
+    draw_loss_panel(axes[1], result)
+    return result
+
+
+def draw_playground_boundary(ax, result=None, **settings):
+    """One contact-sheet panel: the boundary after training with ``settings`` (slide 29),
+    titled with the dataset, the hidden layers and the test accuracy. Pass ``result`` (the return value
+    of ``compute_playground(**settings)``) to draw a run already computed instead of
+    training again."""
+    if result is None:
+        result = compute_playground(**settings)
+    s = DEFAULTS | settings
+    layers = "隠れ層なし" if s["hidden_layers"] == 0 else \
+        f"隠れ層 {s['hidden_layers']}×{s['neurons']}"
+    outcome = {"ok": f"テスト {result['test_acc']:.0%}", "unstable": "不安定",
+               "diverged": "発散"}[result["status"]]
+    draw_boundary_panel(ax, result, title=f"{DATASET_LABELS[s['dataset']]}・{layers}：{outcome}")
+    return result
+
+
+def show_playground(**overrides):
+    """The playground view (slide 29): dataset, noise, train/test ratio, hidden layers,
+    neurons per layer, activation, learning rate η (logarithmic), batch size m, L2 rate λ,
+    epochs, seed and optimizer. Every change retrains from the same seed, when the slider
+    is released (heavy=True). ``overrides`` change the starting values of DEFAULTS."""
+    import ipywidgets as widgets
+
+    from . import log_slider
+
+    s = DEFAULTS | {"optimizer": "sgd"} | overrides
+    style = {"description_width": "initial"}
+    controls = {
+        "dataset": widgets.Dropdown(options=[(DATASET_LABELS[d], d) for d in DATASETS],
+                                    value=s["dataset"], description="データ", style=style),
+        "noise": widgets.FloatSlider(value=s["noise"], min=0, max=0.5, step=0.05,
+                                     description="ノイズ", style=style),
+        "train_ratio": widgets.FloatSlider(value=s["train_ratio"], min=0.1, max=0.9, step=0.1,
+                                           description="訓練データの割合", style=style),
+        "hidden_layers": widgets.IntSlider(value=s["hidden_layers"], min=0,
+                                           max=MAX_HIDDEN_LAYERS, description="隠れ層の数",
+                                           style=style),
+        "neurons": widgets.IntSlider(value=s["neurons"], min=1, max=MAX_NEURONS,
+                                     description="1 層のニューロン数", style=style),
+        "activation": widgets.Dropdown(options=ACTIVATIONS, value=s["activation"],
+                                       description="活性化関数", style=style),
+        "lr": log_slider("学習率 η", s["lr"], -3, 1.5),
+        "batch_size": widgets.SelectionSlider(options=[1, 2, 5, 10, 20, 50, 100, 200],
+                                              value=s["batch_size"],
+                                              description="バッチサイズ m", style=style),
+        "l2": widgets.SelectionSlider(options=[0.0, 1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0],
+                                      value=s["l2"], description="L2 正則化 λ", style=style),
+        "epochs": widgets.IntSlider(value=s["epochs"], min=1, max=300,
+                                    description="エポック数", style=style),
+        "seed": widgets.IntSlider(value=s["seed"], min=0, max=9, description="乱数の種",
+                                  style=style),
+        "optimizer": widgets.Dropdown(options=OPTIMIZERS, value=s["optimizer"],
+                                      description="最適化手法", style=style),
+    }
+    return interactive_view(draw_playground, controls, heavy=True, figsize=(10, 4),
+                            panels=(1, 2))
