@@ -333,7 +333,7 @@ def load_digits_split(test_size=0.2, val_size=0.0, seed=0, standardize=True):
     With ``val_size`` > 0, a validation part of about ``val_size`` of all samples is then
     carved out of the training part, again stratified (test_size + val_size must be < 1).
     With ``standardize``, every split becomes (X - mean) / std using the TRAINING mean and
-    std only (slide 41), so nothing about the validation or test data leaks into training.
+    std only (slide 40), so nothing about the validation or test data leaks into training.
     """
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split

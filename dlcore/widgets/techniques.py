@@ -1,0 +1,260 @@
+"""Notebook 11's widgets: dropout and batch normalization (slide 41).
+
+- ``compute_dropout_curves`` / ``draw_dropout_curves`` / ``show_dropout_curves``: dropout
+  rate -> learning curves of a network that overfits 100 training digits
+  (DROPOUT_SETUP: 4 hidden layers of 128 ReLU units, SGD, 60 epochs).
+- ``compute_batchnorm_curves`` / ``draw_batchnorm_curves`` / ``show_batchnorm_curves``:
+  batch normalization on/off, the activation (ReLU or sigmoid) and the learning rate ->
+  learning curves on 320 training digits (BATCHNORM_SETUP: 3 hidden layers of 100 units,
+  SGD, 15 epochs), or the epoch where training diverged.
+
+Both train with ``dlcore.train`` on ``dlcore.datasets.load_digits_split(val_size=0.2)``
+(standardized with training statistics, slide 40). Results are cached, so a setting that was
+already computed (by the notebook, the contact sheet or the widget) is drawn at once.
+"""
+
+from functools import lru_cache
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from ..checks import check_in_range, check_positive, check_positive_int
+from ..datasets import load_digits_split
+from ..network import build_mlp
+from ..optimizers import SGD
+from ..training import TrainingDiverged, train
+from . import interactive_view
+
+__all__ = [
+    "DROPOUT_SETUP", "BATCHNORM_SETUP", "STALLED_LOSS", "digits_data",
+    "compute_dropout_curves", "draw_dropout_curves", "show_dropout_curves",
+    "ACTIVATION_LABELS", "STATUS_LABELS",
+    "compute_batchnorm_curves", "draw_batchnorm_curves", "show_batchnorm_curves",
+]
+
+DROPOUT_SETUP = {"n_train": 100, "hidden": (128, 128, 128, 128), "lr": 0.05,
+                 "epochs": 60, "batch_size": 20}
+"""The overfitting setting of the dropout widget: few training digits, a large network
+(about 58,000 weights for 100 images), plain SGD with learning rate lr."""
+
+BATCHNORM_SETUP = {"n_train": 320, "hidden": (100, 100, 100), "epochs": 15, "batch_size": 32}
+"""The batch-normalization widget's setting. 320 = 10 x 32: no mini-batch of a single sample,
+which BatchNorm cannot normalize in training mode (its variance would be 0)."""
+
+STALLED_LOSS = 2.0
+"""A final training loss above this counts as "stalled": guessing among 10 classes gives
+ln 10 ≈ 2.30, so the network learned (almost) nothing."""
+
+
+def _single_thread():
+    """BLAS limited to one thread: these matrices are tiny, and extra threads only wait."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover  (threadpoolctl comes with scikit-learn)
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1)
+
+
+@lru_cache(maxsize=4)
+def digits_data(n_train, seed=0):
+    """The first ``n_train`` digits of a stratified subset of the training part, and the
+    validation part: (X_train, y_train, X_val, y_val), standardized with the statistics of
+    the full training part (``load_digits_split(val_size=0.2, seed=0)``: 1077 / 360 / 360).
+
+    The subset is ``train_test_split(..., train_size=n_train, stratify=y, random_state=seed)``,
+    so every digit appears about equally often.
+    """
+    from sklearn.model_selection import train_test_split
+
+    n_train = check_positive_int(n_train, "n_train")
+    split = load_digits_split(val_size=0.2, seed=0)
+    if n_train < len(split.y_train):
+        X, _, y, _ = train_test_split(split.X_train, split.y_train, train_size=n_train,
+                                      stratify=split.y_train, random_state=seed)
+    else:
+        X, y = split.X_train, split.y_train
+    for a in (X, y, split.X_val, split.y_val):
+        a.flags.writeable = False  # cached: nobody may change them
+    return X, y, split.X_val, split.y_val
+
+
+def _curves(history):
+    return {key: np.array(getattr(history, key), dtype=np.float64)
+            for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
+
+
+# --- dropout (slide 41) ----------------------------------------------------------------------
+
+@lru_cache(maxsize=32)
+def _dropout_run(rate, seed):
+    s = DROPOUT_SETUP
+    X, y, X_val, y_val = digits_data(s["n_train"], seed)
+    model = build_mlp((64, *s["hidden"], 10), seed=seed, dropout=rate)
+    with _single_thread():
+        history = train(model, SGD(s["lr"]), X, y, epochs=s["epochs"],
+                        batch_size=s["batch_size"], validation_data=(X_val, y_val), seed=seed)
+    return _curves(history)
+
+
+def compute_dropout_curves(rate=0.0, seed=0):
+    """Learning curves of DROPOUT_SETUP's network with inverted dropout of ``rate`` (slide 41).
+
+    Every hidden layer is Linear -> ReLU -> Dropout(rate): in training each hidden output is
+    kept with probability 1 - rate and scaled by 1/(1 - rate); in evaluation nothing is
+    dropped. ``seed`` fixes the training subset, the initial weights, the masks and the
+    batch order. Train and validation metrics are measured in evaluation mode after every
+    epoch. Returns {"rate", "epochs" (1..E), "train_loss", "train_acc", "val_loss",
+    "val_acc" (arrays of length E), "final_val_acc", "final_val_loss", "gap" (final train
+    accuracy - final validation accuracy)}.
+    """
+    rate = float(check_in_range(rate, "dropout rate", 0.0, 0.95, high_inclusive=True))
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    c = {k: v.copy() for k, v in _dropout_run(round(rate, 6), int(seed)).items()}
+    return {"rate": rate, "epochs": np.arange(1, len(c["train_loss"]) + 1), **c,
+            "final_val_acc": float(c["val_acc"][-1]), "final_val_loss": float(c["val_loss"][-1]),
+            "gap": float(c["train_acc"][-1] - c["val_acc"][-1])}
+
+
+def draw_dropout_curves(ax, rate=0.0, seed=0):
+    """Training and validation loss against epoch (log scale), accuracies in the title."""
+    r = compute_dropout_curves(rate, seed)
+    ax.plot(r["epochs"], r["train_loss"], color="tab:blue", label="訓練データ")
+    ax.plot(r["epochs"], r["val_loss"], color="tab:red", label="検証データ")
+    ax.set_yscale("log")
+    ax.set_ylim(1e-4, 10)
+    ax.set(xlabel="エポック", ylabel="損失 $L$（対数目盛）")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_title(f"ドロップアウト率 {r['rate']:.1f}：検証正解率 {r['final_val_acc']:.1%}",
+                 fontsize=10)
+
+
+def show_dropout_curves():
+    """A dropout-rate slider -> the learning curves (one training, about 0.5 s per change)."""
+    import ipywidgets as widgets
+
+    controls = {
+        "rate": widgets.FloatSlider(value=0.3, min=0.0, max=0.8, step=0.1,
+                                    description="ドロップアウト率",
+                                    style={"description_width": "initial"}),
+        "seed": widgets.IntSlider(value=0, min=0, max=4, description="seed"),
+    }
+    return interactive_view(draw_dropout_curves, controls, heavy=True, figsize=(6, 4))
+
+
+# --- batch normalization (slide 41) --------------------------------------------------------------
+
+ACTIVATION_LABELS = {"relu": "ReLU", "sigmoid": "シグモイド"}
+"""The activations the batch-normalization widget offers, with their Japanese names."""
+
+STATUS_LABELS = {"trained": "学習できた", "stalled": "停滞（学習が進まない）", "diverged": "発散"}
+"""Japanese words for the "status" of compute_batchnorm_curves."""
+
+
+@lru_cache(maxsize=32)
+def _batchnorm_run(batchnorm, lr, activation, seed):
+    s = BATCHNORM_SETUP
+    X, y, X_val, y_val = digits_data(s["n_train"], seed)
+    model = build_mlp((64, *s["hidden"], 10), activation=activation, seed=seed,
+                      batchnorm=batchnorm)
+    record = {}
+
+    def keep(epoch, history):  # the history survives a TrainingDiverged
+        record["history"] = history
+
+    diverged_epoch = None
+    with _single_thread():
+        try:
+            train(model, SGD(lr), X, y, epochs=s["epochs"], batch_size=s["batch_size"],
+                  validation_data=(X_val, y_val), seed=seed, callback=keep)
+        except TrainingDiverged:
+            diverged_epoch = record["history"].epochs + 1 if record else 1
+    if record:
+        return _curves(record["history"]), diverged_epoch
+    return {k: np.zeros(0) for k in ("train_loss", "train_acc", "val_loss", "val_acc")}, 1
+
+
+def compute_batchnorm_curves(batchnorm=True, lr=0.01, activation="relu", seed=0):
+    """Learning curves of BATCHNORM_SETUP's network with or without batch normalization.
+
+    With ``batchnorm`` every hidden layer is Linear -> BatchNorm -> f: each unit's u is
+    normalized over the mini-batch, û = (u - μ_B)/sqrt(σ²_B + ε), then o = γ û + β
+    (slide 41); f is ``activation`` ("relu" with He or "sigmoid" with Xavier initial
+    weights). Trained by SGD with learning rate ``lr`` (slide 29) for BATCHNORM_SETUP's epochs.
+
+    Returns {"batchnorm", "lr", "activation", "epochs", "train_loss", "train_acc",
+    "val_loss", "val_acc" (one value per completed epoch), "status", "diverged_epoch",
+    "final_val_acc"}. status is "diverged" when the loss became NaN or inf (TrainingDiverged;
+    diverged_epoch is the epoch it happened in, else None), "stalled" when the final training
+    loss is above STALLED_LOSS (no better than guessing), otherwise "trained".
+    final_val_acc is NaN when nothing was recorded.
+    """
+    if not isinstance(batchnorm, (bool, np.bool_)):
+        raise TypeError(f"batchnorm must be True or False, got {batchnorm!r}")
+    lr = float(check_positive(lr, "learning rate lr"))
+    if activation not in ACTIVATION_LABELS:
+        raise ValueError(f"activation must be one of {list(ACTIVATION_LABELS)}, "
+                         f"got {activation!r}")
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    curves, diverged_epoch = _batchnorm_run(bool(batchnorm), float(f"{lr:.6g}"), activation,
+                                            int(seed))
+    c = {k: v.copy() for k, v in curves.items()}
+    if diverged_epoch is not None:
+        status = "diverged"
+    elif c["train_loss"][-1] > STALLED_LOSS:
+        status = "stalled"
+    else:
+        status = "trained"
+    return {"batchnorm": bool(batchnorm), "lr": lr, "activation": activation,
+            "epochs": np.arange(1, len(c["train_loss"]) + 1), **c, "status": status,
+            "diverged_epoch": diverged_epoch,
+            "final_val_acc": float(c["val_acc"][-1]) if len(c["val_acc"]) else float("nan")}
+
+
+def draw_batchnorm_curves(ax, batchnorm=True, lr=0.01, activation="relu", seed=0):
+    """Training and validation loss against epoch (log scale); a cross where it diverged.
+
+    The dotted line is ln 10 ≈ 2.30, the loss of guessing among the 10 digits.
+    """
+    r = compute_batchnorm_curves(batchnorm, lr, activation, seed)
+    ax.plot(r["epochs"], r["train_loss"], "o-", ms=3, color="tab:blue", label="訓練データ")
+    ax.plot(r["epochs"], r["val_loss"], "o-", ms=3, color="tab:red", label="検証データ")
+    if r["status"] == "diverged":
+        ax.plot([r["diverged_epoch"]], [5.0], "kx", ms=12, mew=2,
+                label=f"発散（エポック {r['diverged_epoch']}）")
+    ax.axhline(np.log(10), color="gray", ls=":", lw=1)
+    ax.set_yscale("log")
+    ax.set(xlim=(0, BATCHNORM_SETUP["epochs"] + 1), ylim=(1e-4, 20),
+           xlabel="エポック", ylabel="損失 $L$（対数目盛）")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="lower left", fontsize=8)
+    result = STATUS_LABELS[r["status"]]
+    if r["status"] != "diverged":
+        result += f"，検証正解率 {r['final_val_acc']:.0%}"
+    name = "BN あり" if r["batchnorm"] else "BN なし"
+    ax.set_title(f"{ACTIVATION_LABELS[activation]}, {name}, η = {r['lr']:g}\n{result}",
+                 fontsize=10)
+
+
+def show_batchnorm_curves():
+    """Batch norm on/off, activation and a logarithmic learning rate -> the learning curves.
+
+    One training takes about half a second, so the controls update on release.
+    """
+    import ipywidgets as widgets
+
+    from . import log_slider
+
+    controls = {
+        "batchnorm": widgets.ToggleButtons(options=[("BN なし", False), ("BN あり", True)],
+                                           value=True, description="バッチ正規化"),
+        "activation": widgets.ToggleButtons(
+            options=[(label, key) for key, label in ACTIVATION_LABELS.items()], value="relu",
+            description="活性化関数"),
+        "lr": log_slider("学習率 η", 0.01, -3, 1),
+    }
+    return interactive_view(draw_batchnorm_curves, controls, heavy=True, figsize=(6, 4))
