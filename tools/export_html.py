@@ -1,0 +1,245 @@
+"""Export the course notebooks to a static HTML site.
+
+    python tools/export_html.py [--out site] [--embed-widgets] [notebooks ...]
+
+Every notebook (or only the given ones) is executed top to bottom in a fresh kernel whose
+working directory is notebooks/, as in JupyterLab, and written as one HTML page with all
+outputs (plots embedded as PNG). index.html is the course map in Japanese: one row per
+notebook with its link, slides and a one-line description. Exits with status 1 when any
+notebook fails; its page is still written, showing the error.
+"""
+
+import argparse
+import html
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbconvert import HTMLExporter
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = REPO / "notebooks"
+README = REPO / "README.md"
+
+TITLE_RE = re.compile(r"^#\s*(?P<number>\d+)\s+(?P<title>.*?)\s*"
+                      r"(?:[（(]スライド\s*(?P<slides>[^）)]*)[）)])?\s*$")
+README_ROW_RE = re.compile(r"^\|\s*\[(?P<name>[^\]]+)\]\(notebooks/(?P<file>[^)]+)\.ipynb\)\s*\|"
+                           r"(?P<slides>[^|]*)\|(?P<text>[^|]*)\|")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+DEFAULT_WIDGET_REPR = re.compile(r"^\w+\((children|value|description)=")
+
+WIDGET_NOTE = ("<p><em>（ここには操作できるウィジェットが表示されます。JupyterLab でノートブックを"
+               "実行すると動かせます。スライダーの効果は、近くにある一覧図（コンタクトシート）で"
+               "見られます。{}）</em></p>")
+WIDGET_FIRST_VIEW = "下の図は、最初の設定での表示です。"
+
+INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>1から作る Deep Learning — コースの地図</title>
+<style>
+body {{ font-family: "IPAexGothic", "Hiragino Sans", "Yu Gothic", "Noto Sans CJK JP",
+        sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.7; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.4rem 0.6rem; text-align: left;
+          vertical-align: top; }}
+td.slides {{ white-space: nowrap; }}
+.missing {{ color: #888; }}
+</style>
+</head>
+<body>
+<h1>1から作る Deep Learning — コースの地図</h1>
+<p>大学の講義スライドに沿って、ディープラーニングの基礎を NumPy だけで 1 から組み立てる講座です。
+各ページは、ノートブックを新しいカーネルで上から実行した結果です（図はすべてページに埋め込まれています）。
+ウィジェットを動かすには、JupyterLab でノートブックを開いて実行してください。</p>
+<table>
+<thead><tr><th>ノートブック</th><th>スライド</th><th>内容</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+</body>
+</html>
+"""
+
+NAV_STYLE = ("font-family: sans-serif; padding: 0.5rem 1rem; border-bottom: 1px solid #ddd; "
+             "display: flex; gap: 1.5rem;")
+
+
+def read_title(path):
+    """Number, title and slides ("" if none) from the notebook's first Markdown cell,
+    ``# NN タイトル（スライド a–b）``."""
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "markdown"]
+    first_line = cells[0].source.strip().splitlines()[0] if cells else ""
+    match = TITLE_RE.match(first_line)
+    if not match:
+        return path.stem[:2], first_line.lstrip("# ") or path.stem, ""
+    return match["number"], match["title"], (match["slides"] or "").strip()
+
+
+def read_readme_rows(readme=README):
+    """{notebook stem: (slides, one-line description)} from the README's notebook table."""
+    rows = {}
+    if readme.exists():
+        for line in readme.read_text(encoding="utf-8").splitlines():
+            match = README_ROW_RE.match(line)
+            if match:
+                rows[match["file"]] = (match["slides"].strip(), match["text"].strip())
+    return rows
+
+
+def execute(path, timeout):
+    """Run the notebook in a fresh kernel (cwd = its folder); return (notebook, error or None).
+
+    The widgets' state is always stored: nbclient 0.11 needs it to capture what an Output
+    widget shows (with store_widget_state=False it fails with a KeyError).
+    """
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, store_widget_state=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    except Exception as exc:  # a failing cell, a timeout or a dead kernel: report and go on
+        return nb, exc
+    return nb, None
+
+
+def progress_html(model_id, state):
+    """The final text of a tqdm progress bar (an HBox of HTML, progress bar, HTML), or None."""
+    children = [state.get(ref.removeprefix("IPY_MODEL_"), {})
+                for ref in state.get(model_id, {}).get("state", {}).get("children", [])]
+    if [c.get("model_name") for c in children] != ["HTMLModel", "FloatProgressModel",
+                                                    "HTMLModel"]:
+        return None
+    left, bar, right = (c.get("state", {}) for c in children)
+    filled = round(10 * bar.get("value", 0) / (bar.get("max") or 1))
+    return (f'<pre>{left.get("value", "")}|{"█" * filled}{" " * (10 - filled)}|'
+            f'{right.get("value", "")}</pre>')
+
+
+def widget_images(model_id, state):
+    """The PNG images that Output widgets inside widget ``model_id`` show (depth first)."""
+    model = state.get(model_id, {}).get("state", {})
+    images = [out["data"]["image/png"] for out in model.get("outputs", [])
+              if "image/png" in out.get("data", {})]
+    for ref in model.get("children", []):
+        images += widget_images(ref.removeprefix("IPY_MODEL_"), state)
+    return images
+
+
+def make_widgets_static(nb):
+    """Remove the widgets' state. In place of a widget show a progress bar's final text, or
+    a short note and the plots the widget showed first (instead of ``VBox(children=...)``)."""
+    widgets = nb.metadata.pop("widgets", {})
+    state = widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW not in data:
+                continue
+            progress = progress_html(data[WIDGET_VIEW].get("model_id"), state)
+            if progress:
+                output["data"] = {"text/html": progress}
+            elif DEFAULT_WIDGET_REPR.match(data.get("text/plain", "")):
+                images = widget_images(data[WIDGET_VIEW].get("model_id"), state)
+                output["data"] = {"text/html": WIDGET_NOTE.format(
+                    WIDGET_FIRST_VIEW if images else "") + "".join(
+                    f'<img src="data:image/png;base64,{png}">' for png in images)}
+
+
+def navigation(pages, i):
+    """A bar with links to the previous page, the course map and the next page."""
+    links = []
+    if i > 0:
+        links.append(f'<a href="{pages[i - 1][0]}">← {html.escape(pages[i - 1][1])}</a>')
+    links.append('<a href="index.html">コースの地図</a>')
+    if i + 1 < len(pages):
+        links.append(f'<a href="{pages[i + 1][0]}">{html.escape(pages[i + 1][1])} →</a>')
+    return f'<nav style="{NAV_STYLE}">' + "".join(links) + "</nav>"
+
+
+def write_page(nb, out_path, title, nav, mathjax_url=None):
+    """Convert an executed notebook to one HTML page (images embedded; MathJax, and with
+    --embed-widgets the widget manager, load from the web)."""
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(template_name="lab", language_code="ja")
+    if mathjax_url:
+        exporter.mathjax_url = mathjax_url
+    body, _ = exporter.from_notebook_node(nb)
+    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
+    out_path.write_text(body, encoding="utf-8")
+
+
+def write_index(out_dir, notebooks):
+    """The course map: every notebook in notebooks/, linked when its page exists in out_dir."""
+    readme = read_readme_rows()
+    rows = []
+    for path in notebooks:
+        number, title, slides = read_title(path)
+        readme_slides, text = readme.get(path.stem, ("", ""))
+        slides = slides or readme_slides
+        label = html.escape(f"{number} {title}")
+        page = f"{path.stem}.html"
+        link = (f'<a href="{page}">{label}</a>' if (out_dir / page).exists()
+                else f'<span class="missing">{label}（未出力）</span>')
+        text = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text or title))
+        rows.append(f"<tr><td>{link}</td><td class=\"slides\">{html.escape(slides)}</td>"
+                    f"<td>{text}</td></tr>")
+    (out_dir / "index.html").write_text(INDEX_TEMPLATE.format(rows="\n".join(rows)),
+                                        encoding="utf-8")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks to export (default: every notebooks/*.ipynb)")
+    parser.add_argument("--out", type=Path, default=REPO / "site", help="output folder")
+    parser.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell")
+    parser.add_argument("--embed-widgets", action="store_true",
+                        help="embed the widgets' state (rendering it needs the widget "
+                             "manager from unpkg.com, i.e. an internet connection)")
+    parser.add_argument("--mathjax-url", help="MathJax 2 to load instead of the CDN's, e.g. "
+                        "a local copy for reading offline (Debian: libjs-mathjax, file:///usr/"
+                        "share/javascript/mathjax/MathJax.js?config=TeX-AMS_CHTML)")
+    args = parser.parse_args(argv)
+
+    all_notebooks = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+    chosen = [p.resolve() for p in args.notebooks] or all_notebooks
+    missing = [str(p) for p in chosen if not p.is_file()]
+    if missing:
+        parser.error(f"no such notebook: {', '.join(missing)}")
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    course = sorted(set(all_notebooks) | set(chosen), key=lambda p: p.name)
+    titles = {p: " ".join(read_title(p)[:2]) for p in course}
+    pages = [(f"{p.stem}.html", titles[p]) for p in course]
+    failures, start = [], time.perf_counter()
+    for path in chosen:
+        t0 = time.perf_counter()
+        nb, error = execute(path, args.timeout)
+        if not args.embed_widgets:
+            make_widgets_static(nb)
+        i = course.index(path)
+        write_page(nb, args.out / pages[i][0], titles[path], navigation(pages, i),
+                   args.mathjax_url)
+        status = "ok" if error is None else f"FAILED: {type(error).__name__}"
+        print(f"{time.perf_counter() - t0:7.1f} s  {path.name}  {status}", flush=True)
+        if error is not None:
+            failures.append((path.name, error))
+    write_index(args.out, course)
+
+    print(f"{time.perf_counter() - start:7.1f} s  total: {len(chosen)} page(s) written "
+          f"to {args.out}/ (+ index.html)")
+    for name, error in failures:
+        print(f"\n--- {name} failed ---\n{error}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
