@@ -9,7 +9,6 @@ and the timing experiment "numerical gradient vs backpropagation".
 - ``loglog_slope`` fits the exponent a of t ≈ c·P^a.
 """
 
-import contextlib
 import time
 
 import numpy as np
@@ -19,6 +18,7 @@ from . import plotting  # noqa: F401  (sets up the Japanese font)
 from .checks import check_positive_int
 from .gradcheck import numerical_gradient
 from .network import build_mlp
+from .training import one_blas_thread
 
 _FORWARD_COLOR = "tab:blue"
 _BACKWARD_COLOR = "tab:red"
@@ -165,15 +165,9 @@ def time_gradients(depths=(1, 3, 9, 27, 81), width=10, n_samples=64, n_probe=10,
     n_samples = check_positive_int(n_samples, "n_samples")
     n_probe = check_positive_int(n_probe, "n_probe")
     repeats = check_positive_int(repeats, "repeats")
-    try:  # installed with scikit-learn; without it, BLAS keeps its default threads
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        def threadpool_limits(limits):
-            return contextlib.nullcontext()
-
     rng = np.random.default_rng(seed)
     n_params, backprop, numerical, numerical_full = [], [], [], []
-    with threadpool_limits(limits=1):
+    with one_blas_thread():  # timing one thread is steadier on a busy machine
         for depth in depths:
             model = build_mlp((width,) * (depth + 1) + (1,), activation="sigmoid",
                               loss="mse", seed=seed)

@@ -29,7 +29,7 @@ def as_float_array(x, name="X", ndim=None):
         raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}{hint}")
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape})")
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():  # .all() rather than np.all(): runs on every batch
         n_nan = int(np.isnan(arr).sum())
         n_inf = int(np.isinf(arr).sum())
         raise ValueError(f"{name} contains {n_nan} NaN and {n_inf} inf values")

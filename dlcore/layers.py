@@ -43,12 +43,14 @@ class Linear:
                 f"(W has shape {W.shape})"
             )
         self.x = x
-        return x @ W.T + self.params["b"]
+        u = x @ W.T
+        u += self.params["b"]  # in place: no second (n, out) array
+        return u
 
     def backward(self, dout, need_dx=True):
         # Writing into the existing grad arrays avoids a new allocation every step.
         np.matmul(dout.T, self.x, out=self.grads["W"])
-        np.sum(dout, axis=0, out=self.grads["b"])
+        dout.sum(axis=0, out=self.grads["b"])
         return dout @ self.params["W"] if need_dx else None
 
     def __repr__(self):
@@ -253,12 +255,12 @@ class SoftmaxCrossEntropy:
         if u.ndim != 2:
             raise ValueError(f"SoftmaxCrossEntropy expects scores of shape (n, K), got {u.shape}")
         self.target = F._target_matrix(y, u.shape)
-        log_p = F.log_softmax(u)
-        self.proba = np.exp(log_p)
-        return float(-np.sum(self.target * log_p) / u.shape[0])
+        self.log_p = F.log_softmax(u)
+        return float(-(self.target * self.log_p).sum() / u.shape[0])
 
     def backward(self):
-        return (self.proba - self.target) / self.target.shape[0]
+        proba = np.exp(self.log_p)  # softmax(u), computed here: evaluation never needs it
+        return (proba - self.target) / self.target.shape[0]
 
     def predict_proba(self, u):
         return F.softmax(u)

@@ -69,7 +69,11 @@ class Sequential:
 
     def accuracy(self, X, y):
         """Share of samples whose predicted class equals the label y."""
-        pred = self.predict(X)
+        return self.score_accuracy(self.forward(X, train=False), y)
+
+    def score_accuracy(self, scores, y):
+        """Accuracy of output scores already computed (saves a second forward pass)."""
+        pred = self.loss_layer.predict(scores)
         y = np.asarray(y)
         if y.ndim == 2:  # one-hot targets (softmax) or a (n, 1) column (sigmoid)
             y = y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0]

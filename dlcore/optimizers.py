@@ -6,6 +6,8 @@ With ``weight_decay`` λ > 0 the gradient of the L2 penalty (λ/2)||W||² is add
 matrices (arrays with 2 or more dimensions, not biases): g ← g + λ W (slide 39).
 """
 
+import math
+
 import numpy as np
 
 from .checks import check_in_range, check_positive
@@ -126,7 +128,7 @@ class Adam(Optimizer):
         m += (1.0 - self.beta1) * g
         v *= self.beta2
         v += (1.0 - self.beta2) * (g * g)
-        correction2 = np.sqrt(1.0 - self.beta2 ** self.t)
+        correction2 = math.sqrt(1.0 - self.beta2 ** self.t)
         lr_t = self.lr * correction2 / (1.0 - self.beta1 ** self.t)
         p -= lr_t * m / (np.sqrt(v) + self.eps * correction2)
 

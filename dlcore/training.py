@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .checks import as_float_array, as_labels, as_rng, check_in_range, check_positive_int
 
@@ -33,10 +34,22 @@ class History:
         return plot_history(self, title=title)
 
 
+def one_blas_thread():
+    """Context manager: inside ``with one_blas_thread():`` NumPy's BLAS uses a single thread.
+
+    The course's matrices are small (a batch of 32 × 64 inputs times 64 × 100 weights). For
+    them a second BLAS thread costs more to wake and wait for than it saves, and on a busy
+    2-core machine it made training 3-10 times slower (bench/README.md). The setting is
+    restored when the block ends.
+    """
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def evaluate(model, X, y):
     """Mean loss and accuracy (None for regression) of ``model`` on (X, y), in eval mode."""
-    loss = model.loss(X, y, train=False)
-    acc = model.accuracy(X, y) if model.loss_layer.is_classifier else None
+    scores = model.forward(X, train=False)  # one forward pass serves both numbers
+    loss = model.loss_layer.forward(scores, y)
+    acc = model.score_accuracy(scores, y) if model.loss_layer.is_classifier else None
     return loss, acc
 
 
@@ -93,44 +106,45 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
         epoch_iter = tqdm(epoch_iter, desc="学習", unit="epoch")
 
     n = len(X)
-    for epoch in epoch_iter:
-        order = rng.permutation(n)
-        # Overflow inside a diverging run is reported once, by TrainingDiverged below.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, n, batch_size):
-                idx = order[start:start + batch_size]
-                loss = model.loss(X[idx], y[idx], train=True)
-                if not np.isfinite(loss):
-                    raise TrainingDiverged(
-                        f"loss became {loss} in epoch {epoch} (batch starting at sample "
-                        f"{start}): training diverged. Try a smaller learning rate "
-                        f"(now lr={optimizer.lr})."
-                    )
-                model.backward(need_dx=False)
-                optimizer.step(model.params(), model.grads())
-            train_loss, train_acc = evaluate(model, X, y)
-        history.train_loss.append(train_loss)
-        history.train_acc.append(train_acc)
-
-        if validation_data is not None:
+    with one_blas_thread():  # small matrices: see one_blas_thread
+        for epoch in epoch_iter:
+            order = rng.permutation(n)
+            # Overflow inside a diverging run is reported once, by TrainingDiverged below.
             with np.errstate(over="ignore", invalid="ignore"):
-                val_loss, val_acc = evaluate(model, *validation_data)
-            history.val_loss.append(val_loss)
-            history.val_acc.append(val_acc)
-            if val_loss < best_loss:
-                best_loss, since_best = val_loss, 0
-                history.best_epoch = epoch
-                if restore_best and patience is not None:
-                    best_state = model.state_dict()
-            else:
-                since_best += 1
-        if progress:
-            epoch_iter.set_postfix(loss=f"{train_loss:.4f}")
-        if callback is not None:
-            callback(epoch, history)
-        if patience is not None and since_best >= patience:
-            history.stopped_early = True
-            break
+                for start in range(0, n, batch_size):
+                    idx = order[start:start + batch_size]
+                    loss = model.loss(X[idx], y[idx], train=True)
+                    if not np.isfinite(loss):
+                        raise TrainingDiverged(
+                            f"loss became {loss} in epoch {epoch} (batch starting at sample "
+                            f"{start}): training diverged. Try a smaller learning rate "
+                            f"(now lr={optimizer.lr})."
+                        )
+                    model.backward(need_dx=False)
+                    optimizer.step(model.params(), model.grads())
+                train_loss, train_acc = evaluate(model, X, y)
+            history.train_loss.append(train_loss)
+            history.train_acc.append(train_acc)
+
+            if validation_data is not None:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    val_loss, val_acc = evaluate(model, *validation_data)
+                history.val_loss.append(val_loss)
+                history.val_acc.append(val_acc)
+                if val_loss < best_loss:
+                    best_loss, since_best = val_loss, 0
+                    history.best_epoch = epoch
+                    if restore_best and patience is not None:
+                        best_state = model.state_dict()
+                else:
+                    since_best += 1
+            if progress:
+                epoch_iter.set_postfix(loss=f"{train_loss:.4f}")
+            if callback is not None:
+                callback(epoch, history)
+            if patience is not None and since_best >= patience:
+                history.stopped_early = True
+                break
 
     if best_state is not None:
         model.load_state_dict(best_state)

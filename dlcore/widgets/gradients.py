@@ -16,7 +16,6 @@ Xavier initialization, which keep the variance of the signal the same in every l
   and after a short run) and the training curve of that run.
 """
 
-import contextlib
 import numbers
 from functools import lru_cache
 
@@ -31,7 +30,7 @@ from ..layers import Linear, Residual, activation_layer
 from ..network import Sequential, build_mlp
 from ..optimizers import SGD
 from ..plotting import plot_gradient_norms
-from ..training import TrainingDiverged, train
+from ..training import TrainingDiverged, one_blas_thread, train
 from . import interactive_view
 
 __all__ = [
@@ -123,16 +122,6 @@ def init_label(init):
     return f"N(0, {init:g}²)"
 
 
-def _one_blas_thread():
-    """Run BLAS on one thread: these matrices are small (at most 1437 x 64), and on a busy
-    2-core machine BLAS threads cost up to 10 times more than they save."""
-    try:  # threadpoolctl comes with scikit-learn
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
-
-
 @lru_cache(maxsize=1)
 def _digits():
     return load_digits_split(seed=0)
@@ -198,7 +187,7 @@ def layer_gradient_norms(model, X, y):
     array with one norm per layer, first layer first. Overflow in a network with too large
     weights gives inf or nan entries instead of a warning.
     """
-    with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
+    with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
         model.loss(X, y)
         model.backward(need_dx=False)
         return np.array([np.sqrt(np.sum(layer.grads["W"] ** 2))
@@ -216,7 +205,7 @@ def activation_statistics(model, X):
     """
     out = X
     stats = []
-    with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
+    with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
         for layer in model.layers:
             out = layer.forward(out, train=False)
             if type(layer) in ACTIVATION_LAYERS.values():
@@ -251,7 +240,7 @@ def compute_gradient_flow(depth=10, activation="sigmoid", init=None, shortcut=Fa
     loss at epoch 0, 1, ..., as far as the run got), "test_acc" (accuracy on the 360 test
     digits after training; None if diverged), "diverged" (bool), "diverged_epoch" (or None)}.
     """
-    with _one_blas_thread():
+    with one_blas_thread():
         return _gradient_flow(depth, activation, init, shortcut, width, epochs, lr, batch_size,
                               n_train, seed)
 

@@ -22,7 +22,7 @@ from ..checks import check_in_range, check_positive, check_positive_int
 from ..datasets import load_digits_split
 from ..network import build_mlp
 from ..optimizers import SGD
-from ..training import TrainingDiverged, train
+from ..training import TrainingDiverged, one_blas_thread, train
 from . import interactive_view
 
 __all__ = [
@@ -44,17 +44,6 @@ which BatchNorm cannot normalize in training mode (its variance would be 0)."""
 STALLED_LOSS = 2.0
 """A final training loss above this counts as "stalled": guessing among 10 classes gives
 ln 10 ≈ 2.30, so the network learned (almost) nothing."""
-
-
-def _single_thread():
-    """BLAS limited to one thread: these matrices are tiny, and extra threads only wait."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover  (threadpoolctl comes with scikit-learn)
-        import contextlib
-
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
 
 
 @lru_cache(maxsize=4)
@@ -92,7 +81,7 @@ def _dropout_run(rate, seed):
     s = DROPOUT_SETUP
     X, y, X_val, y_val = digits_data(s["n_train"], seed)
     model = build_mlp((64, *s["hidden"], 10), seed=seed, dropout=rate)
-    with _single_thread():
+    with one_blas_thread():
         history = train(model, SGD(s["lr"]), X, y, epochs=s["epochs"],
                         batch_size=s["batch_size"], validation_data=(X_val, y_val), seed=seed)
     return _curves(history)
@@ -166,7 +155,7 @@ def _batchnorm_run(batchnorm, lr, activation, seed):
         record["history"] = history
 
     diverged_epoch = None
-    with _single_thread():
+    with one_blas_thread():
         try:
             train(model, SGD(lr), X, y, epochs=s["epochs"], batch_size=s["batch_size"],
                   validation_data=(X_val, y_val), seed=seed, callback=keep)
