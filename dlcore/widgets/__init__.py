@@ -17,12 +17,14 @@ import numpy as np
 from .. import plotting  # noqa: F401  (sets up the Japanese font)
 
 
-def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1)):
+def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1), margins=None):
     """Show ``controls`` (a dict name -> ipywidget) above a plot redrawn by ``draw(ax, **values)``.
 
     With ``panels=(rows, cols)`` other than (1, 1), ``draw`` receives the array of axes
     instead of one Axes. With ``heavy=True`` sliders update only when released, so dragging
-    never queues up slow redraws. Returns the container widget.
+    never queues up slow redraws. ``margins`` (keyword arguments of ``fig.subplots_adjust``)
+    replace the automatic ``tight_layout``, which costs about 60 ms per redraw. Returns the
+    container widget.
     """
     import ipywidgets as widgets
     from IPython.display import display
@@ -35,7 +37,10 @@ def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1))
     def redraw(**values):
         fig, axes = plt.subplots(*panels, figsize=figsize, squeeze=panels == (1, 1))
         draw(axes, **values)
-        fig.tight_layout()
+        if margins is None:
+            fig.tight_layout()
+        else:
+            fig.subplots_adjust(**margins)
         plt.show()
 
     output = widgets.interactive_output(redraw, controls)

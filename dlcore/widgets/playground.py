@@ -339,6 +339,10 @@ def draw_playground_boundary(ax, result=None, **settings):
     return result
 
 
+VIEW_MARGINS = {"left": 0.07, "right": 0.98, "bottom": 0.13, "top": 0.92, "wspace": 0.25}
+"""Fixed margins of the playground view: a redraw without tight_layout is ~60 ms faster."""
+
+
 def show_playground(**overrides):
     """The playground view (slide 29): dataset, noise, train/test ratio, hidden layers,
     neurons per layer, activation, learning rate η (logarithmic), batch size m, L2 rate λ,
@@ -378,4 +382,4 @@ def show_playground(**overrides):
                                       description="最適化手法", style=style),
     }
     return interactive_view(draw_playground, controls, heavy=True, figsize=(10, 4),
-                            panels=(1, 2))
+                            panels=(1, 2), margins=VIEW_MARGINS)
