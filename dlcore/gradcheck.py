@@ -52,3 +52,30 @@ def check_gradients(model, X, y, h=1e-5):
         numeric = numerical_gradient(lambda _: model.loss(X, y, train=True), p, h)
         errors[name] = relative_error(analytic[name], numeric)
     return errors
+
+
+def check_layer_gradients(layer, x, train=True, seed=0, before_forward=None):
+    """Relative errors of one layer's backward pass: dL/dx and every dL/d(parameter).
+
+    Uses the scalar L = Σ (output ⊙ R) with a fixed random R, so dL/d(output) = R is fed to
+    ``backward`` and every output element takes part. ``before_forward()`` runs before each
+    forward pass (e.g. to reseed a Dropout layer so that it draws the same mask every time).
+    Returns {"x": error, "<param>": error, ...}.
+    """
+    def forward():
+        if before_forward is not None:
+            before_forward()
+        return layer.forward(x, train)
+
+    R = np.random.default_rng(seed + 1000).normal(size=forward().shape)
+
+    def f(_):
+        return float(np.sum(forward() * R))
+
+    forward()
+    dx = layer.backward(R.copy())
+    analytic = {name: g.copy() for name, g in layer.grads.items()}
+    errors = {"x": relative_error(dx, numerical_gradient(f, x))}
+    for name, p in layer.params.items():
+        errors[name] = relative_error(analytic[name], numerical_gradient(f, p))
+    return errors

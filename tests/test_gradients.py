@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from dlcore import functions as F
-from dlcore.gradcheck import check_gradients, numerical_gradient, relative_error
+from dlcore.gradcheck import (
+    check_gradients,
+    check_layer_gradients,
+    numerical_gradient,
+    relative_error,
+)
 from dlcore.layers import (
     ACTIVATIONS,
     BatchNorm,
@@ -35,30 +40,6 @@ def away_from_zero(rng, shape, low=0.1, high=2.0):
     return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(low, high, size=shape)
 
 
-def layer_gradient_errors(layer, x, train=True, seed=0, before_forward=None):
-    """Relative errors of dL/dx and of every dL/d(param) for L = Σ out * R (R random).
-
-    ``before_forward`` runs before every forward pass (used to reseed Dropout).
-    """
-    def forward():
-        if before_forward is not None:
-            before_forward()
-        return layer.forward(x, train)
-
-    R = np.random.default_rng(seed + 1000).normal(size=forward().shape)
-
-    def f(_):
-        return float(np.sum(forward() * R))
-
-    forward()
-    dx = layer.backward(R.copy())
-    analytic = {name: g.copy() for name, g in layer.grads.items()}
-    errors = {"x": relative_error(dx, numerical_gradient(f, x))}
-    for name, p in layer.params.items():
-        errors[name] = relative_error(analytic[name], numerical_gradient(f, p))
-    return errors
-
-
 def assert_small(errors):
     bad = {k: v for k, v in errors.items() if not v <= TOL}
     assert not bad, f"relative errors above {TOL}: {bad}"
@@ -71,7 +52,7 @@ def test_linear_dx_dW_db():
     rng = np.random.default_rng(0)
     layer = Linear(4, 3, seed=1)
     layer.params["b"][...] = rng.normal(size=3)  # non-zero bias, so db is really exercised
-    errors = layer_gradient_errors(layer, rng.normal(size=(5, 4)))
+    errors = check_layer_gradients(layer, rng.normal(size=(5, 4)))
     assert set(errors) == {"x", "W", "b"}
     assert_small(errors)
 
@@ -82,7 +63,7 @@ def test_linear_dx_dW_db():
                               "leaky_relu_0.2"])
 def test_activation_layers(make_layer):
     x = away_from_zero(np.random.default_rng(1), (6, 4))
-    assert_small(layer_gradient_errors(make_layer(), x))
+    assert_small(check_layer_gradients(make_layer(), x))
 
 
 def test_relu_gradient_is_not_trivially_zero():
@@ -102,7 +83,7 @@ def test_dropout_with_a_fixed_mask(rate):
     def reseed():
         layer.rng = np.random.default_rng(42)
 
-    errors = layer_gradient_errors(layer, x, before_forward=reseed)
+    errors = check_layer_gradients(layer, x, before_forward=reseed)
     assert_small(errors)
     # The mask really drops something and scales the rest by 1 / (1 - rate).
     reseed()
@@ -116,7 +97,7 @@ def test_dropout_in_eval_mode_is_identity_with_identity_gradient():
     x = np.random.default_rng(4).normal(size=(4, 3))
     layer = Dropout(0.5, seed=0)
     np.testing.assert_array_equal(layer.forward(x, train=False), x)
-    assert_small(layer_gradient_errors(layer, x, train=False))
+    assert_small(check_layer_gradients(layer, x, train=False))
 
 
 def test_batchnorm_training_mode():
@@ -125,7 +106,7 @@ def test_batchnorm_training_mode():
     layer.params["gamma"][...] = rng.uniform(0.5, 2.0, size=3)
     layer.params["beta"][...] = rng.normal(size=3)
     x = rng.normal(2.0, 3.0, size=(6, 3))
-    errors = layer_gradient_errors(layer, x, train=True)
+    errors = check_layer_gradients(layer, x, train=True)
     assert set(errors) == {"x", "gamma", "beta"}
     assert_small(errors)
 
@@ -138,13 +119,13 @@ def test_batchnorm_eval_mode():
     assert not np.allclose(layer.running_mean, 0.0)
     layer.params["gamma"][...] = rng.uniform(0.5, 2.0, size=3)
     x = rng.normal(size=(4, 3))
-    assert_small(layer_gradient_errors(layer, x, train=False))
+    assert_small(check_layer_gradients(layer, x, train=False))
 
 
 def test_residual_dx_and_inner_params():
     rng = np.random.default_rng(7)
     block = Residual(Linear(4, 4, seed=1), Tanh(), Linear(4, 4, seed=2))
-    errors = layer_gradient_errors(block, rng.normal(size=(5, 4)))
+    errors = check_layer_gradients(block, rng.normal(size=(5, 4)))
     assert set(errors) == {"x", "0.W", "0.b", "2.W", "2.b"}
     assert_small(errors)
 
