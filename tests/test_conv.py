@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from gradient_asserts import assert_small
 
 from dlcore.conv import Conv2D, Flatten, MaxPool2D, col2im, conv_output_size, im2col
 from dlcore.gradcheck import (
@@ -17,13 +18,7 @@ from dlcore.gradcheck import (
 from dlcore.layers import Linear, ReLU
 from dlcore.network import Sequential
 
-TOL = 1e-7
 E = re.escape
-
-
-def assert_small(errors):
-    bad = {k: v for k, v in errors.items() if not v <= TOL}
-    assert not bad, f"relative errors above {TOL}: {bad}"
 
 
 def conv_by_loops(x, W, b, stride, pad):

@@ -6,6 +6,7 @@ Every layer and every loss: the analytic gradient from ``backward`` must agree w
 
 import numpy as np
 import pytest
+from gradient_asserts import TOL, assert_small
 
 from dlcore import functions as F
 from dlcore.gradcheck import (
@@ -32,17 +33,10 @@ from dlcore.layers import (
 )
 from dlcore.network import Sequential, build_mlp
 
-TOL = 1e-7
-
 
 def away_from_zero(rng, shape, low=0.1, high=2.0):
     """Random values with |x| in [low, high]: no element sits near a kink at 0."""
     return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(low, high, size=shape)
-
-
-def assert_small(errors):
-    bad = {k: v for k, v in errors.items() if not v <= TOL}
-    assert not bad, f"relative errors above {TOL}: {bad}"
 
 
 # --- single layers -------------------------------------------------------------------------

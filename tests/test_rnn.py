@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from gradient_asserts import assert_small
 
 from dlcore.gradcheck import (
     check_gradients,
@@ -20,13 +21,7 @@ from dlcore.optimizers import Adam
 from dlcore.rnn import RNN
 from dlcore.training import train
 
-TOL = 1e-7
 E = re.escape
-
-
-def assert_small(errors):
-    bad = {k: v for k, v in errors.items() if not v <= TOL}
-    assert not bad, f"relative errors above {TOL}: {bad}"
 
 
 def recall_first(n, T, seed):
