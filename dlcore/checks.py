@@ -81,6 +81,26 @@ def check_positive_int(value, name):
     return int(value)
 
 
+def check_int_in_range(value, name, low, high):
+    """Raise unless ``value`` is an integer with ``low <= value <= high``."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+    return int(value)
+
+
+def check_choice(value, name, choices):
+    """Return the entry of ``choices`` that equals the string ``value`` (ignoring case and
+    surrounding spaces); raise naming the valid choices otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {value!r}")
+    for choice in choices:
+        if value.strip().lower() == choice.lower():
+            return choice
+    raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
+
+
 def check_in_range(value, name, low, high, high_inclusive=False):
     """Raise unless ``low <= value < high`` (or ``<= high`` with ``high_inclusive``)."""
     if not isinstance(value, numbers.Real) or isinstance(value, bool):

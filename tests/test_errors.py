@@ -271,3 +271,18 @@ def test_valid_inputs_do_not_raise():
     fit(reg(), y=np.ones(4))
     model = clf()
     model.load_state_dict(clf().state_dict())
+
+
+def test_shared_integer_and_choice_checks():
+    from dlcore.checks import check_choice, check_int_in_range
+
+    assert check_int_in_range(3, "neurons", 1, 32) == 3
+    with pytest.raises(ValueError, match="neurons must be between 1 and 32, got 33"):
+        check_int_in_range(33, "neurons", 1, 32)
+    with pytest.raises(TypeError, match="neurons must be an integer"):
+        check_int_in_range(True, "neurons", 1, 32)
+    assert check_choice(" ReLU ", "activation", ("relu", "tanh")) == "relu"
+    with pytest.raises(ValueError, match="unknown activation 'step'; choose one of relu, tanh"):
+        check_choice("step", "activation", ("relu", "tanh"))
+    with pytest.raises(TypeError, match="activation must be a string"):
+        check_choice(1, "activation", ("relu", "tanh"))

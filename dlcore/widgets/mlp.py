@@ -11,11 +11,10 @@ weight from neuron j of the current layer to neuron i of the next one (slide 8),
 bias (the weight of the constant input x_0 = 1) is kept as a separate vector b^k.
 """
 
-import numbers
 
 import numpy as np
 
-from ..checks import as_float_array, check_positive, check_positive_int
+from ..checks import as_float_array, check_int_in_range, check_positive, check_positive_int
 from ..datasets import make_2d_dataset
 from ..functions import step
 from ..layers import Linear, Sigmoid
@@ -118,14 +117,6 @@ _N_POINTS = 200
 _RESOLUTION = 150
 
 
-def _check_int(value, name, low, high):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be in {low}..{high}, got {value}")
-    return int(value)
-
-
 def _check_dataset(name):
     if not isinstance(name, str) or name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
@@ -150,8 +141,8 @@ def compute_step_regions(n_hidden=4, seed=0, dataset="moons"):
     (0/1 on the grid), n_regions (distinct codes seen on the grid), max_regions,
     accuracy (on the data) and mse (the least-squares error, which never grows with N).
     """
-    n_hidden = _check_int(n_hidden, "n_hidden", 1, MAX_HIDDEN)
-    seed = _check_int(seed, "seed", 0, 2**31 - 1)
+    n_hidden = check_int_in_range(n_hidden, "n_hidden", 1, MAX_HIDDEN)
+    seed = check_int_in_range(seed, "seed", 0, 2**31 - 1)
     X, y = make_2d_dataset(_check_dataset(dataset), n=_N_POINTS, noise=DATA_NOISE, seed=0)
     lo, hi = X.min(axis=0), X.max(axis=0)
 

@@ -9,6 +9,7 @@ import numbers
 
 import numpy as np
 
+from ..checks import check_choice
 from ..datasets import GATE_POINTS, logic_gate
 from ..perceptron import perceptron_output
 from . import interactive_view
@@ -39,15 +40,6 @@ def _check_number(value, name):
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return float(value)
-
-
-def _check_choice(value, name, choices):
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, got {value!r}")
-    for choice in choices:
-        if value.strip().lower() == choice.lower():
-            return choice
-    raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
 
 
 def _clip_box(w1, w2, c, box, sign):
@@ -111,8 +103,8 @@ def compute_separating_line(w1, w2, c, gate="AND", points="gate"):
     o = 1 / o = 0; and the settings ``w1, w2, c, gate, points, box``.
     """
     w1, w2, c = (_check_number(v, name) for v, name in ((w1, "w1"), (w2, "w2"), (c, "c")))
-    gate = _check_choice(gate, "gate", GATES)
-    points = _check_choice(points, "points", POINT_SETS)
+    gate = check_choice(gate, "gate", GATES)
+    points = check_choice(points, "points", POINT_SETS)
 
     _, t_corner = logic_gate(gate)
     if points == "gate":

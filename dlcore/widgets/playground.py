@@ -26,7 +26,13 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.ticker import MaxNLocator
 
-from ..checks import check_in_range, check_positive, check_positive_int
+from ..checks import (
+    check_choice,
+    check_in_range,
+    check_int_in_range,
+    check_positive,
+    check_positive_int,
+)
 from ..datasets import PLAYGROUND_DATASETS, make_2d_dataset
 from ..network import build_mlp
 from ..optimizers import make_optimizer
@@ -78,20 +84,6 @@ def iterations_per_epoch(n, batch_size):
     """
     n = check_positive_int(n, "n")
     return math.ceil(n / check_positive_int(batch_size, "batch_size"))
-
-
-def _check_int_range(value, name, low, high):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
-    return int(value)
-
-
-def _check_choice(value, name, choices):
-    if value not in choices:
-        raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
-    return value
 
 
 def _split(n, train_ratio, rng):
@@ -151,20 +143,20 @@ def compute_playground(dataset="circle", noise=0.1, train_ratio=0.5, hidden_laye
         n_params            number of weights and biases of the network
     The same arguments always give the same result.
     """
-    dataset = _check_choice(dataset, "dataset", DATASETS)
+    dataset = check_choice(dataset, "dataset", DATASETS)
     noise = float(check_in_range(noise, "noise", 0.0, MAX_NOISE, high_inclusive=True))
     check_in_range(train_ratio, "train_ratio", 0.0, 1.0)
     if train_ratio == 0:
         raise ValueError("train_ratio must be > 0: the network needs training data")
-    hidden_layers = _check_int_range(hidden_layers, "hidden_layers", 0, MAX_HIDDEN_LAYERS)
-    neurons = _check_int_range(neurons, "neurons", 1, MAX_NEURONS)
-    activation = _check_choice(activation, "activation", ACTIVATIONS)
+    hidden_layers = check_int_in_range(hidden_layers, "hidden_layers", 0, MAX_HIDDEN_LAYERS)
+    neurons = check_int_in_range(neurons, "neurons", 1, MAX_NEURONS)
+    activation = check_choice(activation, "activation", ACTIVATIONS)
     lr = float(check_positive(lr, "learning rate lr"))
     batch_size = check_positive_int(batch_size, "batch_size")
     l2 = float(check_in_range(l2, "l2", 0.0, np.inf))
     epochs = check_positive_int(epochs, "epochs")
-    optimizer = _check_choice(optimizer, "optimizer", OPTIMIZERS)
-    resolution = _check_int_range(resolution, "resolution", 2, 1000)
+    optimizer = check_choice(optimizer, "optimizer", OPTIMIZERS)
+    resolution = check_int_in_range(resolution, "resolution", 2, 1000)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
 
