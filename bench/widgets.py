@@ -7,20 +7,22 @@ setting:
     compute            compute_playground(**settings): data, split, a fresh network,
                        dlcore.train for all epochs (with the loss of the training and test
                        part after every epoch), the 60 x 60 boundary grid once at the end
-    compute + drawing  what the view's redraw does, on the Agg backend: plt.subplots(1, 2),
-                       draw_playground (which computes), fixed margins
-                       (fig.subplots_adjust(**VIEW_MARGINS), as the playground's view does),
-                       and rendering the figure to pixels (fig.canvas.draw()); then the
-                       figure is closed
+    compute + drawing  exactly what the view does on each update: dlcore.widgets.render_view
+                       (a fresh 1 x 2 figure, draw_playground, which computes, the fixed
+                       margins VIEW_MARGINS, and the PNG bytes that the view displays)
 
-Two reference rows show what does not depend on the playground:
+Three reference rows show what does not depend on the playground:
 
-    matplotlib floor   the same steps for a nearly empty figure of the same size: two panels
-                       with one line, a title, axis labels and a legend each. Whatever the
+    matplotlib floor   render_view of a nearly empty figure of the same size: two panels with
+                       one line, a title, axis labels and a legend each. Whatever the
                        playground draws, a redraw through interactive_view costs at least this.
     ... with tight_layout
                        the default update with fig.tight_layout() instead of fixed margins
                        (interactive_view's default): what the fixed margins save.
+    ... as plt.show() would render it
+                       the default update shown the way Jupyter's inline backend shows a figure
+                       (savefig with bbox_inches="tight", which renders the figure twice):
+                       what rendering the PNG in render_view saves.
 
 Each row is timed ``--repeats`` times after one untimed warm-up (imports, font cache); the
 columns alternate so that a change in machine load hits them alike. The table shows the
@@ -36,6 +38,7 @@ Usage:
 """
 
 import argparse
+import io
 import os
 import platform
 import statistics
@@ -49,6 +52,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from dlcore.widgets import render_view  # noqa: E402
 from dlcore.widgets.playground import (  # noqa: E402
     DEFAULTS,
     N_POINTS,
@@ -82,16 +86,19 @@ def compute(settings):
     compute_playground(**settings)
 
 
-def redraw(draw, tight=False):
-    """What interactive_view's redraw does for ``draw(axes)``, rendered to pixels: the
-    playground view uses fixed margins (VIEW_MARGINS) instead of tight_layout."""
+def redraw(draw, values, tight=False):
+    """One update of the playground's view (interactive_view -> render_view): fixed
+    margins VIEW_MARGINS, or tight_layout with ``tight``."""
+    render_view(draw, values, figsize=(10, 4), panels=(1, 2),
+                margins=None if tight else VIEW_MARGINS)
+
+
+def redraw_as_inline_show(values):
+    """The default update rendered as Jupyter's plt.show() does: bbox_inches="tight"."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), squeeze=False)
-    draw(axes)
-    if tight:
-        fig.tight_layout()
-    else:
-        fig.subplots_adjust(**VIEW_MARGINS)
-    fig.canvas.draw()
+    draw_playground(axes, **values)
+    fig.subplots_adjust(**VIEW_MARGINS)
+    fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
     plt.close(fig)
 
 
@@ -150,7 +157,7 @@ def main(argv=None):
         settings = DEFAULTS | overrides
         times = measure({
             "compute": lambda: compute(settings),
-            "compute + drawing": lambda: redraw(lambda axes: draw_playground(axes, **settings)),
+            "compute + drawing": lambda: redraw(draw_playground, settings),
         }, args.repeats)
         row = []
         for name, pairs in times.items():
@@ -162,9 +169,11 @@ def main(argv=None):
 
     references = {
         "reference: matplotlib floor (nearly empty 2-panel figure)":
-            lambda: redraw(draw_nearly_empty),
+            lambda: redraw(draw_nearly_empty, {}),
         "reference: default update with tight_layout instead of fixed margins":
-            lambda: redraw(lambda axes: draw_playground(axes, **DEFAULTS), tight=True),
+            lambda: redraw(draw_playground, DEFAULTS, tight=True),
+        "reference: default update rendered as plt.show() does (bbox_inches='tight')":
+            lambda: redraw_as_inline_show(DEFAULTS),
     }
     times = measure(references, args.repeats)
     for label, pairs in times.items():

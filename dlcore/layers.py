@@ -15,7 +15,7 @@ from types import MappingProxyType
 import numpy as np
 
 from . import functions as F
-from .checks import as_rng, check_in_range, check_positive, check_positive_int
+from .checks import as_labels, as_rng, check_in_range, check_positive, check_positive_int
 from .initializers import get_initializer
 
 
@@ -247,6 +247,7 @@ class SoftmaxCrossEntropy:
     """Softmax + cross-entropy for K classes (slide 16 with its minus sign).
 
     L = -(1/n) Σ_i log softmax(u_i)_{y_i};  dL/du = (softmax(u) - T) / n, T one-hot.
+    y may be integer labels of shape (n,) or a one-hot (or soft) target T of shape (n, K).
     """
 
     is_classifier = True
@@ -254,13 +255,24 @@ class SoftmaxCrossEntropy:
     def forward(self, u, y):
         if u.ndim != 2:
             raise ValueError(f"SoftmaxCrossEntropy expects scores of shape (n, K), got {u.shape}")
-        self.target = F._target_matrix(y, u.shape)
+        n = u.shape[0]
         self.log_p = F.log_softmax(u)
-        return float(-(self.target * self.log_p).sum() / u.shape[0])
+        if np.ndim(y) == 1:
+            # Integer labels: T has a single 1 per row, so pick log p_{i, y_i} directly.
+            self.labels, self.target = as_labels(y, n, u.shape[1]), None
+            return float(-self.log_p[np.arange(n), self.labels].sum() / n)
+        self.labels, self.target = None, F._target_matrix(y, u.shape)
+        return float(-(self.target * self.log_p).sum() / n)
 
     def backward(self):
-        proba = np.exp(self.log_p)  # softmax(u), computed here: evaluation never needs it
-        return (proba - self.target) / self.target.shape[0]
+        grad = np.exp(self.log_p)  # softmax(u), computed here: evaluation never needs it
+        n = grad.shape[0]
+        if self.target is None:
+            grad[np.arange(n), self.labels] -= 1.0  # softmax(u) - T without building T
+        else:
+            grad -= self.target
+        grad /= n
+        return grad
 
     def predict_proba(self, u):
         return F.softmax(u)

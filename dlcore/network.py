@@ -17,6 +17,10 @@ class Sequential:
     loss:     L = loss(o, y)                          (slide 16)
     backward: dL/do^k = layer_k.backward(dL/do^{k+1}) (slides 22-27)
     Parameters are named "<layer index>.<name>", e.g. "0.W", "0.b", "2.W".
+
+    All parameters also live in one long vector θ (``param_vector()``): each layer's W and b
+    are windows (NumPy views) onto a part of it, and likewise for the gradients. An update
+    rule is element-wise, so the optimizer can update θ in one go instead of array by array.
     """
 
     def __init__(self, layers, loss="softmax_cross_entropy"):
@@ -24,17 +28,24 @@ class Sequential:
         if not self.layers:
             raise ValueError("Sequential needs at least one layer")
         self.loss_layer = loss_layer(loss) if isinstance(loss, str) else loss
+        self._pack_parameters()
 
     # --- computation ---------------------------------------------------------------------
 
     def forward(self, X, train=True):
         """Output of the last layer (scores u before the loss) for a batch X of shape (n, d)."""
-        out = as_float_array(X, "X")
-        if out.ndim < 2:
+        X = as_float_array(X, "X")
+        if X.ndim < 2:
             raise ValueError(
-                f"X must be 2-D (samples, features), got shape {out.shape} "
+                f"X must be 2-D (samples, features), got shape {X.shape} "
                 "(use X.reshape(-1, 1) for a single feature)"
             )
+        return self.forward_checked(X, train)
+
+    def forward_checked(self, X, train=True):
+        """``forward`` for an X already checked by ``as_float_array`` (the training loop
+        checks the whole data set once instead of every batch)."""
+        out = X
         for layer in self.layers:
             out = layer.forward(out, train)
         return out
@@ -74,10 +85,7 @@ class Sequential:
     def score_accuracy(self, scores, y):
         """Accuracy of output scores already computed (saves a second forward pass)."""
         pred = self.loss_layer.predict(scores)
-        y = np.asarray(y)
-        if y.ndim == 2:  # one-hot targets (softmax) or a (n, 1) column (sigmoid)
-            y = y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0]
-        return float(np.mean(pred == as_labels(y, pred.shape[0])))
+        return float(np.mean(pred == as_labels(class_labels(y), pred.shape[0])))
 
     # --- parameters ------------------------------------------------------------------------
 
@@ -90,6 +98,37 @@ class Sequential:
         """All gradients, with the same names as ``params()``."""
         return {f"{k}.{name}": g for k, layer in enumerate(self.layers)
                 for name, g in layer.grads.items()}
+
+    def param_vector(self):
+        """(θ, ∂L/∂θ, is_weight): every parameter and gradient as one flat vector.
+
+        The layers' arrays are views onto θ and ∂L/∂θ, so updating θ in place updates every
+        layer. ``is_weight`` is 1.0 where θ holds an entry of a weight matrix (L2 weight decay
+        applies there, slide 39) and 0.0 for biases. If a layer was since packed into another
+        network (a layer shared by two models), it is packed into this one again.
+        """
+        if not all(p.base is self._theta for p in self.params().values()):
+            self._pack_parameters()
+        return self._theta, self._grad_theta, self._is_weight
+
+    def _pack_parameters(self):
+        """Copy every parameter into one vector θ and make the layers' arrays views onto it."""
+        owners = [(layer.params, layer.grads, name)
+                  for layer in _layers_with_params(self.layers) for name in layer.params]
+        sizes = [params[name].size for params, _, name in owners]
+        dtype = np.result_type(np.float64, *(params[name] for params, _, name in owners))
+        self._theta = np.zeros(sum(sizes), dtype=dtype)
+        self._grad_theta = np.zeros_like(self._theta)
+        self._is_weight = np.zeros_like(self._theta)
+        start = 0
+        for (params, grads, name), size in zip(owners, sizes):
+            window = slice(start, start + size)
+            shape = params[name].shape
+            self._theta[window] = params[name].ravel()
+            self._is_weight[window] = 1.0 if len(shape) >= 2 else 0.0
+            params[name] = self._theta[window].reshape(shape)
+            grads[name] = self._grad_theta[window].reshape(shape)
+            start += size
 
     @property
     def n_params(self):
@@ -132,6 +171,23 @@ class Sequential:
 
     def __repr__(self):
         return self.summary()
+
+
+def class_labels(y):
+    """Class labels from labels (n,), one-hot targets (n, K) or a 0/1 column (n, 1)."""
+    y = np.asarray(y)
+    if y.ndim == 2:
+        return y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0]
+    return y
+
+
+def _layers_with_params(layers):
+    """The layers that own parameter arrays, looking inside blocks such as Residual."""
+    for layer in layers:
+        if hasattr(layer, "layers"):
+            yield from _layers_with_params(layer.layers)
+        elif layer.params:
+            yield layer
 
 
 def build_mlp(sizes, activation="relu", loss="softmax_cross_entropy", init=None,

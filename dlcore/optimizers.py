@@ -4,6 +4,10 @@
 Per-parameter state (velocity, squared-gradient averages) is kept by parameter name.
 With ``weight_decay`` λ > 0 the gradient of the L2 penalty (λ/2)||W||² is added to weight
 matrices (arrays with 2 or more dimensions, not biases): g ← g + λ W (slide 39).
+
+Every rule works element by element, so it can also update all of a network's parameters
+at once as one long vector θ: ``step_vector(θ, g, is_weight)``, which the training loop
+uses because one update of a long vector costs far less than one update per small array.
 """
 
 import math
@@ -32,6 +36,17 @@ class Optimizer:
             if self.weight_decay and p.ndim >= 2:
                 g = g + self.weight_decay * p
             self.update(name, p, g)
+
+    def step_vector(self, theta, grad, is_weight):
+        """Apply one update to the whole parameter vector θ (in place).
+
+        ``is_weight`` is 1.0 where θ holds a weight-matrix entry and 0.0 for biases, so weight
+        decay adds λ θ to the gradient only where ``step`` would (see Sequential.param_vector).
+        """
+        self.t += 1
+        if self.weight_decay:
+            grad = grad + self.weight_decay * (is_weight * theta)
+        self.update("θ", theta, grad)
 
     def zeros(self, name, p, key):
         """The state array ``key`` of parameter ``name``, created as zeros on first use."""

@@ -5,7 +5,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .checks import as_float_array, as_labels, as_rng, check_in_range, check_positive_int
+from .checks import (
+    as_float_array,
+    as_labels,
+    as_rng,
+    check_choice,
+    check_in_range,
+    check_positive_int,
+)
+from .network import class_labels
 
 
 class TrainingDiverged(FloatingPointError):
@@ -55,14 +63,22 @@ def evaluate(model, X, y):
 
 def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None,
           validation_fraction=None, patience=None, restore_best=True, seed=0,
-          progress=False, callback=None):
+          progress=False, callback=None, train_metrics="exact"):
     """Train ``model`` by mini-batch SGD with ``optimizer`` (slide 29).
 
     Each epoch shuffles the training set (seeded), splits it into batches of ``batch_size``
     samples, and for each batch computes L, backpropagates, and updates every weight:
     W ← W - η (1/m) Σ_j ∂L_j/∂W (the loss is already a mean over the batch).
-    After each epoch the loss and accuracy on the whole training set (and on the validation
-    set, if any) are recorded in evaluation mode.
+    After each epoch the loss and accuracy on the validation set (if any) are recorded in
+    evaluation mode, and on the training set as ``train_metrics`` says:
+
+    - "exact" (default): one more pass over the whole training set in evaluation mode, with
+      the weights at the end of the epoch. Train and validation numbers are then directly
+      comparable (slide 38), at the cost of a forward pass over the training set per epoch.
+    - "running": the mean of the epoch's batch losses and the share of its samples that the
+      batches got right, measured during training (free; what scikit-learn's
+      ``loss_curve_`` and Keras report). These lag the weights by half an epoch on average
+      and include dropout's noise.
 
     validation_data: (X_val, y_val), or validation_fraction in (0, 1) to hold out that share.
     patience: stop when the validation loss has not improved for this many epochs, and
@@ -82,6 +98,7 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
     if len(y) != len(X):
         raise ValueError(f"y has {len(y)} rows but X has {len(X)} samples")
     rng = as_rng(seed)
+    train_metrics = check_choice(train_metrics, "train_metrics", ("exact", "running"))
 
     if validation_data is not None and validation_fraction is not None:
         raise ValueError("give validation_data or validation_fraction, not both")
@@ -106,14 +123,23 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
         epoch_iter = tqdm(epoch_iter, desc="学習", unit="epoch")
 
     n = len(X)
+    classifier = model.loss_layer.is_classifier
+    labels = class_labels(y) if classifier else None  # for the running accuracy
+    theta, grad_theta, is_weight = model.param_vector()
     with one_blas_thread():  # small matrices: see one_blas_thread
         for epoch in epoch_iter:
             order = rng.permutation(n)
+            # One shuffled copy per epoch; each batch is then a slice (no copying per batch).
+            X_epoch, y_epoch = X[order], y[order]
+            labels_epoch = labels[order] if classifier else None
+            loss_sum, n_correct = 0.0, 0
             # Overflow inside a diverging run is reported once, by TrainingDiverged below.
             with np.errstate(over="ignore", invalid="ignore"):
                 for start in range(0, n, batch_size):
-                    idx = order[start:start + batch_size]
-                    loss = model.loss(X[idx], y[idx], train=True)
+                    batch = slice(start, start + batch_size)
+                    # X was checked once above, so the batches skip forward's checks
+                    scores = model.forward_checked(X_epoch[batch], train=True)
+                    loss = model.loss_layer.forward(scores, y_epoch[batch])
                     if not np.isfinite(loss):
                         raise TrainingDiverged(
                             f"loss became {loss} in epoch {epoch} (batch starting at sample "
@@ -121,8 +147,16 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
                             f"(now lr={optimizer.lr})."
                         )
                     model.backward(need_dx=False)
-                    optimizer.step(model.params(), model.grads())
-                train_loss, train_acc = evaluate(model, X, y)
+                    optimizer.step_vector(theta, grad_theta, is_weight)  # all at once
+                    if train_metrics == "running":
+                        loss_sum += loss * len(scores)
+                        if classifier:
+                            predicted = model.loss_layer.predict(scores)
+                            n_correct += int(np.count_nonzero(predicted == labels_epoch[batch]))
+                if train_metrics == "exact":
+                    train_loss, train_acc = evaluate(model, X, y)
+                else:
+                    train_loss, train_acc = loss_sum / n, (n_correct / n if classifier else None)
             history.train_loss.append(train_loss)
             history.train_acc.append(train_acc)
 

@@ -409,3 +409,13 @@ def test_gradcheck_detects_a_wrong_backward():
     errors = check_gradients(model, X, y)
     assert errors["0.b"] > 0.1
     assert errors["0.W"] <= TOL
+
+
+def test_softmax_cross_entropy_labels_and_one_hot_give_the_same_loss_and_gradient():
+    from dlcore.layers import SoftmaxCrossEntropy
+
+    rng = np.random.default_rng(0)
+    u, y = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6)
+    by_label, by_one_hot = SoftmaxCrossEntropy(), SoftmaxCrossEntropy()
+    assert by_label.forward(u, y) == pytest.approx(by_one_hot.forward(u, np.eye(4)[y]), rel=1e-15)
+    np.testing.assert_allclose(by_label.backward(), by_one_hot.backward(), rtol=1e-15, atol=1e-17)

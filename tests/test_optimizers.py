@@ -310,3 +310,28 @@ def test_adam_bias_correction_matters():
     Adam(lr=0.1, eps=1e-12).step(params, {"w": np.array([1e-3])})
     assert abs(params["w"][0]) == pytest.approx(0.1, rel=1e-6)
     assert not math.isclose(abs(params["w"][0]), 0.1 * 0.1 / math.sqrt(0.001), rel_tol=0.1)
+
+
+# --- one update of the whole parameter vector ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adagrad", "rmsprop", "adam"])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.05])
+def test_step_vector_equals_step_array_by_array(name, weight_decay):
+    """Updating θ in one go gives the same weights as updating every array (three steps)."""
+    a = build_mlp((4, 5, 3), seed=0)
+    b = build_mlp((4, 5, 3), seed=0)
+    opt_a = make_optimizer(name, lr=0.1, weight_decay=weight_decay)
+    opt_b = make_optimizer(name, lr=0.1, weight_decay=weight_decay)
+    theta, grad_theta, is_weight = b.param_vector()
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        grads = {k: rng.normal(size=g.shape) for k, g in a.grads().items()}
+        for k, g in grads.items():
+            a.grads()[k][...] = g
+            b.grads()[k][...] = g  # writes into grad_theta through the views
+        opt_a.step(a.params(), a.grads())
+        opt_b.step_vector(theta, grad_theta, is_weight)
+    for k, p in a.params().items():
+        np.testing.assert_allclose(b.params()[k], p, rtol=1e-13, atol=1e-15, err_msg=k)
+    assert opt_a.t == opt_b.t == 3

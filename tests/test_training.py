@@ -186,9 +186,9 @@ class Recording(Sequential):
         super().__init__(*args, **kwargs)
         self.calls = []
 
-    def forward(self, X, train=True):
+    def forward_checked(self, X, train=True):  # forward (checks, then this) and the batches
         self.calls.append((np.array(X, copy=True), train))
-        return super().forward(X, train)
+        return super().forward_checked(X, train)
 
 
 @pytest.mark.parametrize("n,fraction,n_val", [(50, 0.2, 10), (37, 0.1, 4), (20, 0.5, 10)])
@@ -354,3 +354,92 @@ def test_state_dict_is_a_copy_and_load_keeps_the_live_arrays():
     np.testing.assert_array_equal(W, state["0.W"])
     state["0.W"] += 1.0  # nor does changing it after loading
     assert not np.array_equal(W, state["0.W"])
+
+
+# --- parameters as one vector θ ------------------------------------------------------------------
+
+
+def test_layer_arrays_are_views_onto_the_parameter_vector():
+    model = build_mlp((3, 4, 2), seed=0, batchnorm=True)
+    theta, grad_theta, is_weight = model.param_vector()
+    assert theta.size == model.n_params == 3 * 4 + 4 + 4 + 4 + 4 * 2 + 2
+    theta += 1.0  # one update of θ changes every layer
+    before = build_mlp((3, 4, 2), seed=0, batchnorm=True)
+    for name, p in model.params().items():
+        np.testing.assert_array_equal(p, before.params()[name] + 1.0, err_msg=name)
+    model.grads()["0.W"][...] = 7.0
+    assert np.count_nonzero(grad_theta == 7.0) == 12
+    # weight decay applies to the two weight matrices only, not to b, γ, β
+    assert is_weight.sum() == 3 * 4 + 4 * 2
+    np.testing.assert_array_equal(is_weight[theta.size - 2:], 0.0)  # the last bias
+
+
+def test_parameter_vector_reaches_inside_residual_blocks():
+    from dlcore.layers import Linear, ReLU, Residual
+
+    block = Residual(Linear(3, 3, seed=1), ReLU(), Linear(3, 3, seed=2))
+    model = Sequential([Linear(2, 3, seed=0), block, Linear(3, 2, seed=3)])
+    theta, _, _ = model.param_vector()
+    assert theta.size == model.n_params == 9 + 2 * 12 + 8
+    theta[...] = 0.0
+    assert all(np.all(p == 0) for p in model.params().values())
+
+
+def test_a_layer_shared_by_two_models_is_repacked_before_training():
+    X, y = small_problem()
+    first = build_mlp((5, 4, 2), seed=0)
+    second = Sequential(first.layers)  # packs the same layers into its own θ
+    theta_first, _, _ = first.param_vector()  # packs them back into first's θ
+    assert all(p.base is theta_first for p in first.params().values())
+    before = first.state_dict()
+    train(second, SGD(lr=0.1), X, y, epochs=1)
+    after = first.state_dict()  # the shared layers were trained through second
+    assert any(not np.array_equal(before[k], after[k]) for k in before)
+
+
+# --- train_metrics ---------------------------------------------------------------------------------
+
+
+def test_running_train_metrics_are_the_mean_over_the_epochs_batches():
+    X, y = small_problem(n=50)
+    model = Recording(build_mlp((5, 4, 2), seed=0).layers)
+    losses = []
+    original = model.loss_layer.forward
+
+    def recording_loss(scores, target):
+        losses.append((original(scores, target), len(target)))
+        return losses[-1][0]
+
+    model.loss_layer.forward = recording_loss
+    history = train(model, SGD(lr=0.1), X, y, epochs=2, batch_size=16,
+                    train_metrics="running")
+    assert [n for _, n in losses] == [16, 16, 16, 2] * 2
+    first_epoch = losses[:4]
+    expected = sum(loss * n for loss, n in first_epoch) / 50
+    assert history.train_loss[0] == pytest.approx(expected, rel=1e-12)
+    assert all(is_train for _, is_train in model.calls)  # no extra pass in evaluation mode
+    assert 0.0 <= history.train_acc[0] <= 1.0 and history.train_acc[0] * 50 % 1 == 0
+
+
+def test_running_and_exact_metrics_train_identical_weights():
+    X, y = small_problem()
+    a, b = build_mlp((5, 4, 2), seed=0), build_mlp((5, 4, 2), seed=0)
+    exact = train(a, Adam(lr=0.01), X, y, epochs=5, batch_size=8)
+    running = train(b, Adam(lr=0.01), X, y, epochs=5, batch_size=8, train_metrics="running")
+    for k, p in a.params().items():
+        np.testing.assert_array_equal(b.params()[k], p)
+    assert exact.train_loss != running.train_loss  # measured differently ...
+    assert running.train_loss[-1] == pytest.approx(exact.train_loss[-1], rel=0.3)  # ... alike
+
+
+def test_running_accuracy_with_one_hot_targets():
+    X, y = small_problem()
+    history = train(build_mlp((5, 4, 2), seed=0), Adam(lr=0.01), X, np.eye(2)[y], epochs=3,
+                    train_metrics="running")
+    assert all(0.0 <= acc <= 1.0 for acc in history.train_acc)
+
+
+def test_unknown_train_metrics_is_rejected():
+    X, y = small_problem()
+    with pytest.raises(ValueError, match="unknown train_metrics 'fast'; choose one of exact, running"):
+        train(build_mlp((5, 4, 2), seed=0), SGD(lr=0.1), X, y, epochs=1, train_metrics="fast")

@@ -373,15 +373,19 @@ def test_show_race_builds_the_widget_and_resets_per_surface():
 
 def test_switching_surface_redraws_the_race_once(monkeypatch):
     pytest.importorskip("ipywidgets")
+    import dlcore.widgets as view
     from dlcore.widgets.optimizers import show_race
 
     drawn = []
+    real_render = view.render_view
 
-    def fake_show(*args, **kwargs):
-        drawn.append(sum(len(ax.lines) for ax in plt.gcf().axes))
-        plt.close("all")
+    def counting_render(draw, values, *args):
+        def counting_draw(axes, **kwargs):
+            draw(axes, **kwargs)
+            drawn.append(sum(len(ax.lines) for ax in np.ravel(axes)))
+        return real_render(counting_draw, values, *args)
 
-    monkeypatch.setattr(plt, "show", fake_show)
+    monkeypatch.setattr(view, "render_view", counting_render)
     box = show_race()
     controls = {c.description: c for c in box.children[0].children}
     drawn.clear()

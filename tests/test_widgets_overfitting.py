@@ -99,7 +99,7 @@ def test_polynomial_data_shapes_and_fresh_test_sample():
 @pytest.mark.parametrize("degree", [1, 3, 15])
 def test_compute_polynomial_fit(degree, n, noise):
     r = compute_polynomial_fit(degree, n=n, noise=noise)
-    assert r["x"].shape == r["t"].shape == (n,)
+    assert r["x"].shape == r["y"].shape == (n,)
     assert r["w"].shape == (degree + 1,)
     assert r["fit"].shape == r["true"].shape == X_GRID.shape
     assert np.allclose(r["true"], true_cubic(X_GRID))

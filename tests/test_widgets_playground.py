@@ -268,3 +268,15 @@ def test_show_builds_the_widget():
     assert len(controls) == 12
     assert isinstance(controls[6], widgets.FloatLogSlider)  # η on a logarithmic slider
     assert all(not getattr(c, "continuous_update", False) for c in controls)
+
+
+def test_a_view_redraw_renders_one_png_of_the_figure_size():
+    from dlcore.widgets import render_view
+    from dlcore.widgets.playground import VIEW_MARGINS
+
+    png = render_view(draw_playground, dict(DEFAULTS, epochs=2), figsize=(10, 4),
+                      panels=(1, 2), margins=VIEW_MARGINS)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (1000, 400)  # 10 x 4 inches at 100 dpi, margins not cropped
+    assert plt.get_fignums() == []  # the figure is closed after rendering

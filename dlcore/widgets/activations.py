@@ -120,7 +120,7 @@ def draw_activation_fit(ax, activation="tanh", hidden=16, steps=400, lr=0.03):
     right.set(xlim=(-np.pi, np.pi), ylim=(-1.4, 1.4), xticks=[-3, -2, -1, 0, 1, 2, 3],
               yticks=[-1, 0, 1], xlabel="入力 $x$", ylabel="出力 $o$")
     right.legend(loc="upper left", fontsize=8)
-    ax.set_title(f"{ACTIVATION_LABELS[activation]}（中間層 {r['hidden']} 個, {r['steps']} 回）"
+    ax.set_title(f"{ACTIVATION_LABELS[activation]}（隠れ層のニューロン {r['hidden']} 個、{r['steps']} 回）"
                  f"  MSE = {r['mse']:.4f}", fontsize=10)
 
 
@@ -137,7 +137,7 @@ def show_activation_fit():
         "activation": widgets.ToggleButtons(
             options=[(ACTIVATION_LABELS[k], k) for k in ACTIVATIONS], value="tanh",
             description="活性化関数"),
-        "hidden": widgets.IntSlider(value=16, min=2, max=30, description="中間層の数"),
+        "hidden": widgets.IntSlider(value=16, min=2, max=30, description="隠れ層のニューロン数"),
         "steps": widgets.IntSlider(value=400, min=50, max=800, step=50,
                                    description="更新回数"),
         "lr": log_slider("学習率 η", 0.03, -3, -0.5),

@@ -130,7 +130,7 @@ def draw_descent_1d(ax, lr, x0=2.5, curvature=1.0, steps=15):
     shown = slice(0, outside[0] if outside.size else len(x))
     ax.plot(x[shown], fx[shown], "-", color="tab:red", lw=1, alpha=0.6)
     ax.scatter(x[shown], fx[shown], c=np.arange(len(x))[shown], cmap="autumn", s=18,
-               zorder=3, label="経路 $x_0, x_1, \\ldots$")
+               zorder=3, label="経路 $x^{(0)}, x^{(1)}, \\ldots$")
     ax.plot(x[:1], fx[:1], "ks", ms=5, zorder=4)
     if r["status"] == "diverged":
         ax.text(0.5, 0.3, "発散しました", transform=ax.transAxes, ha="center", va="center",
@@ -139,12 +139,12 @@ def draw_descent_1d(ax, lr, x0=2.5, curvature=1.0, steps=15):
     ax.set(xlim=r["xlim"], ylim=(-0.05 * top, 1.05 * top), xlabel="$x$", ylabel="$f(x)$")
     factor = rf"$1 - \eta f'' = {r['factor']:.2f}$"
     critical = rf"$2/f'' = {r['critical_lr']:.2f}$"
-    ax.set_title(f"η = {lr:.3g}：{r['label']}\n{factor}，臨界の η：{critical}", fontsize=9)
+    ax.set_title(f"η = {lr:.3g}：{r['label']}\n{factor}、臨界の η：{critical}", fontsize=9)
     ax.legend(loc="upper center", fontsize=7)
 
 
 def show_descent_1d():
-    """Sliders: learning rate η (logarithmic), start x_0, curvature a = f'' and the number of
+    """Sliders: learning rate η (logarithmic), start x^(0), curvature a = f'' and the number of
     steps; the plot shows the path and says whether descent converges, oscillates or
     diverges (critical η = 2/f'', slide 18). The plot is redrawn when a slider is released
     (heavy=True: rendering one figure takes a few tenths of a second)."""
@@ -154,7 +154,7 @@ def show_descent_1d():
 
     controls = {
         "lr": log_slider("学習率 η", 0.3, -2, 0.7, step=0.05),
-        "x0": widgets.FloatSlider(value=2.5, min=-3, max=3, step=0.1, description="初期値 x₀"),
+        "x0": widgets.FloatSlider(value=2.5, min=-3, max=3, step=0.1, description="初期値 x⁽⁰⁾"),
         "curvature": widgets.FloatSlider(value=2.0, min=0.5, max=4.0, step=0.1,
                                          description="曲率 a = f''"),
         "steps": widgets.IntSlider(value=15, min=1, max=50, description="回数"),

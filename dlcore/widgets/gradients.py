@@ -351,7 +351,7 @@ def show_gradient_flow():
     import ipywidgets as widgets
 
     controls = {
-        "depth": widgets.IntSlider(value=10, min=1, max=20, description="中間層の数"),
+        "depth": widgets.IntSlider(value=10, min=1, max=20, description="隠れ層の数"),
         "activation": widgets.ToggleButtons(
             options=[(ACTIVATION_LABELS[k], k) for k in ACTIVATION_NAMES], value="sigmoid",
             description="活性化関数"),

@@ -313,7 +313,7 @@ def _draw_bumps(ax, r, title):
         for k, bump in enumerate(r["bumps"]):
             ax.plot(r["x"], bump, color="tab:gray", lw=0.8, alpha=0.6,
                     label="1 つ 1 つのこぶ" if k == 0 else None)
-    ax.plot(r["x"], r["target"], "k--", lw=1.5, label="目標の関数 $f(x)$")
+    ax.plot(r["x"], r["target"], "k--", lw=1.5, label="目標の関数 $y(x)$")
     ax.plot(r["x"], r["output"], color="tab:blue", lw=1.8, label="ネットワークの出力")
     ax.set(xlim=(0, 1), ylim=(-0.05, 1.5), xlabel="入力 $x$", ylabel="出力")
     ax.set_title(title, fontsize=10)

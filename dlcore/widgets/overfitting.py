@@ -71,29 +71,29 @@ def polynomial_features(x, degree):
     return np.vander(x, _check_degree(degree) + 1, increasing=True)
 
 
-def fit_polynomial(x, t, degree, lam=0.0):
+def fit_polynomial(x, y, degree, lam=0.0):
     """Weights w = (w_0, ..., w_M) of the polynomial of degree M that minimizes (slides 16, 39)
 
-        L(w) = Σ_i (t_i - f(x_i))² + λ Σ_{j≥1} w_j²,
+        L(w) = Σ_i (y_i - f(x_i))² + λ Σ_{j≥1} w_j²,
 
     the sum of squared errors plus λ times the squared weights (the bias w_0 is not
     penalized, like dlcore's weight decay, which skips biases). Setting ∂L/∂w = 0 gives the
-    closed form w = (ΦᵀΦ + λD)⁻¹ Φᵀ t with D = diag(0, 1, ..., 1); λ = 0 is plain least
+    closed form w = (ΦᵀΦ + λD)⁻¹ Φᵀ y with D = diag(0, 1, ..., 1); λ = 0 is plain least
     squares. It is computed as the least-squares solution of the stacked system
-    [Φ; √λ D] w = [t; 0] (same minimum, better rounding). When there are fewer points than
+    [Φ; √λ D] w = [y; 0] (same minimum, better rounding). When there are fewer points than
     weights and λ = 0, the solution is not unique and the one of smallest norm is returned.
     """
     x = as_float_array(x, "x", ndim=1)
-    t = as_float_array(t, "t", ndim=1)
-    if x.shape != t.shape:
-        raise ValueError(f"x has {x.size} points but t has {t.size}")
+    y = as_float_array(y, "y", ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"x has {x.size} points but y has {y.size}")
     lam = _check_lam(lam)
     phi = polynomial_features(x, degree)
     if lam > 0:
         penalty = np.sqrt(lam) * np.diag(np.r_[0.0, np.ones(phi.shape[1] - 1)])
         phi = np.vstack([phi, penalty])
-        t = np.r_[t, np.zeros(phi.shape[1])]
-    w, *_ = np.linalg.lstsq(phi, t, rcond=None)
+        y = np.r_[y, np.zeros(phi.shape[1])]
+    w, *_ = np.linalg.lstsq(phi, y, rcond=None)
     return w
 
 
@@ -107,24 +107,24 @@ def predict_polynomial(w, x):
     return out
 
 
-def polynomial_mse(w, x, t):
-    """Mean squared error (1/n) Σ_i (t_i - f(x_i))² of the polynomial w on (x, t) (slide 16)."""
-    t = as_float_array(t, "t", ndim=1)
-    return float(np.mean((t - predict_polynomial(w, x)) ** 2))
+def polynomial_mse(w, x, y):
+    """Mean squared error (1/n) Σ_i (y_i - f(x_i))² of the polynomial w on (x, y) (slide 16)."""
+    y = as_float_array(y, "y", ndim=1)
+    return float(np.mean((y - predict_polynomial(w, x)) ** 2))
 
 
 def polynomial_data(n=20, noise=0.2, seed=0, n_test=N_TEST):
-    """Slide 37's data: a training sample (x, t) of ``n`` points of the cubic + noise and a
-    fresh test sample (x_test, t_test) of ``n_test`` points from the same cubic + noise
+    """Slide 37's data: a training sample (x, y) of ``n`` points of the cubic + noise and a
+    fresh test sample (x_test, y_test) of ``n_test`` points from the same cubic + noise
     (seed + TEST_SEED_OFFSET), standing in for "unknown data" from the population.
 
     Both come from ``dlcore.datasets.cubic_with_noise`` on [-1, 1]; ``seed`` is an int >= 0.
     """
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
-    x, t = cubic_with_noise(n=n, noise=noise, seed=seed)
-    x_test, t_test = cubic_with_noise(n=n_test, noise=noise, seed=seed + TEST_SEED_OFFSET)
-    return x, t, x_test, t_test
+    x, y = cubic_with_noise(n=n, noise=noise, seed=seed)
+    x_test, y_test = cubic_with_noise(n=n_test, noise=noise, seed=seed + TEST_SEED_OFFSET)
+    return x, y, x_test, y_test
 
 
 # --- widget 1: degree, n, noise -> the fit --------------------------------------------------
@@ -133,18 +133,18 @@ def compute_polynomial_fit(degree, n=20, noise=0.2, seed=0, lam=0.0):
     """Fit a polynomial of ``degree`` (with ridge strength ``lam``) to n points of slide 37's
     cubic + noise and measure it (slides 37, 39).
 
-    Returns a dict: x, t (training points), w (weights), grid / fit / true (the fitted and
+    Returns a dict: x, y (training points), w (weights), grid / fit / true (the fitted and
     the true curve on X_GRID), train_mse (on the n points), test_mse (on N_TEST fresh
     points), weight_norm (sqrt(Σ_{j≥1} w_j²)), and the settings.
     """
     degree = _check_degree(degree)
-    x, t, x_test, t_test = polynomial_data(n, noise, seed)
-    w = fit_polynomial(x, t, degree, lam)
+    x, y, x_test, y_test = polynomial_data(n, noise, seed)
+    w = fit_polynomial(x, y, degree, lam)
     return {
         "degree": degree, "n": int(n), "noise": float(noise), "lam": _check_lam(lam),
-        "x": x, "t": t, "w": w,
+        "x": x, "y": y, "w": w,
         "grid": X_GRID, "fit": predict_polynomial(w, X_GRID), "true": true_cubic(X_GRID),
-        "train_mse": polynomial_mse(w, x, t), "test_mse": polynomial_mse(w, x_test, t_test),
+        "train_mse": polynomial_mse(w, x, y), "test_mse": polynomial_mse(w, x_test, y_test),
         "weight_norm": float(np.linalg.norm(w[1:])),
     }
 
@@ -152,8 +152,8 @@ def compute_polynomial_fit(degree, n=20, noise=0.2, seed=0, lam=0.0):
 def _draw_fit(ax, r, title):
     ax.plot(r["grid"], r["true"], color="gray", ls="--", label="真の 3 次式")
     ax.plot(r["grid"], np.clip(r["fit"], *Y_LIMITS), color="tab:red", label="当てはめた多項式")
-    ax.scatter(r["x"], r["t"], color="k", s=14, zorder=3, label="訓練データ")
-    ax.set(xlim=(-1.05, 1.05), ylim=Y_LIMITS, xlabel="入力 $x$", ylabel="出力 $t$")
+    ax.scatter(r["x"], r["y"], color="k", s=14, zorder=3, label="訓練データ")
+    ax.set(xlim=(-1.05, 1.05), ylim=Y_LIMITS, xlabel="入力 $x$", ylabel="出力 $y$")
     ax.set_title(title, fontsize=9)
     ax.text(0.03, 0.04, f"訓練誤差 {r['train_mse']:.4f}\nテスト誤差 {r['test_mse']:.4f}",
             transform=ax.transAxes, fontsize=8, va="bottom",
@@ -179,10 +179,10 @@ def compute_degree_errors(n=20, noise=0.2, seed=0, degrees=DEGREES):
     degrees = np.array([_check_degree(d) for d in degrees])
     if degrees.size == 0:
         raise ValueError("degrees is empty")
-    x, t, x_test, t_test = polynomial_data(n, noise, seed)
-    weights = [fit_polynomial(x, t, d) for d in degrees]
-    train = np.array([polynomial_mse(w, x, t) for w in weights])
-    test = np.array([polynomial_mse(w, x_test, t_test) for w in weights])
+    x, y, x_test, y_test = polynomial_data(n, noise, seed)
+    weights = [fit_polynomial(x, y, d) for d in degrees]
+    train = np.array([polynomial_mse(w, x, y) for w in weights])
+    test = np.array([polynomial_mse(w, x_test, y_test) for w in weights])
     return {"degrees": degrees, "train_mse": train, "test_mse": test,
             "best_degree": int(degrees[np.argmin(test)])}
 
@@ -258,11 +258,11 @@ def compute_lambda_errors(degree=15, n=20, noise=0.2, seed=0, lams=LAMBDAS):
     Returns a dict of arrays lams, train_mse, test_mse, weight_norm and best_lam.
     """
     lams = np.array([_check_lam(v) for v in np.atleast_1d(lams)])
-    x, t, x_test, t_test = polynomial_data(n, noise, seed)
-    weights = [fit_polynomial(x, t, degree, v) for v in lams]
-    test = np.array([polynomial_mse(w, x_test, t_test) for w in weights])
+    x, y, x_test, y_test = polynomial_data(n, noise, seed)
+    weights = [fit_polynomial(x, y, degree, v) for v in lams]
+    test = np.array([polynomial_mse(w, x_test, y_test) for w in weights])
     return {"lams": lams,
-            "train_mse": np.array([polynomial_mse(w, x, t) for w in weights]),
+            "train_mse": np.array([polynomial_mse(w, x, y) for w in weights]),
             "test_mse": test,
             "weight_norm": np.array([np.linalg.norm(w[1:]) for w in weights]),
             "best_lam": float(lams[np.argmin(test)])}

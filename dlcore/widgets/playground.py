@@ -289,7 +289,7 @@ def draw_loss_panel(ax, result):
         title = "損失の推移：発散（NaN/無限大）"
         ax.text(0.5, 0.5, "損失が NaN/無限大になったため\nここで打ち切りました",
                 transform=ax.transAxes, ha="center", va="center", color="darkred")
-    ax.set(title=title, xlabel="エポック", ylabel="損失 $L$（交差エントロピー）")
+    ax.set(title=title, xlabel="エポック", ylabel="損失 $L$（クロスエントロピー）")
     ax.title.set_fontsize(10)
     ax.set_xlim(left=0)
     ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))

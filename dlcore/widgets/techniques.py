@@ -223,7 +223,7 @@ def draw_batchnorm_curves(ax, batchnorm=True, lr=0.01, activation="relu", seed=0
     ax.legend(loc="lower left", fontsize=8)
     result = STATUS_LABELS[r["status"]]
     if r["status"] != "diverged":
-        result += f"，検証正解率 {r['final_val_acc']:.0%}"
+        result += f"、検証正解率 {r['final_val_acc']:.0%}"
     name = "BN あり" if r["batchnorm"] else "BN なし"
     ax.set_title(f"{ACTIVATION_LABELS[activation]}, {name}, η = {r['lr']:g}\n{result}",
                  fontsize=10)
