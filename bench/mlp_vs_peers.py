@@ -22,8 +22,13 @@ What each implementation does per epoch (all train on the same batches-per-epoch
              loss. Its initialization is Glorot-uniform (not configurable).
     PyTorch  the textbook loop: randperm, 45 Adam steps, summing the batch losses and the
              correct predictions of the batches, like dlcore.
-A fourth row, "dlcore (exact History)", is dlcore.train's default, train_metrics="exact":
-the same training plus one pass over the whole training set in evaluation mode per epoch.
+Two more rows are references, not peers:
+    dlcore (exact History)  dlcore.train's default, train_metrics="exact": the same training
+             plus one pass over the whole training set in evaluation mode per epoch.
+    NumPy floor  run_numpy_floor: the same arithmetic as one hand-fused loop with no layers,
+             checks or History and every buffer reused -- about the fastest that NumPy in
+             float64 can run this workload here, so dlcore / NumPy floor says how much
+             dlcore's readable structure costs.
 
 Environment variables (OPENBLAS_*, OMP_*, ...) are left alone: the script reports what
 it ran with. Usage:
@@ -106,6 +111,76 @@ def run_sklearn(data, seed, epochs):
         seconds = time.perf_counter() - start
     assert model.n_iter_ == epochs, f"sklearn stopped after {model.n_iter_} epochs"
     return seconds, float(np.mean(model.predict(X_test) == y_test))
+
+
+def run_numpy_floor(data, seed, epochs):
+    """The same training as one hand-fused NumPy loop: no layers, no checks, no History,
+    every buffer reused, one Adam update of one parameter vector per step. Not something to
+    teach from; it shows the floor for any NumPy float64 implementation on this machine."""
+    X_train, y_train, X_test, y_test = data
+    rng = np.random.default_rng(seed)
+    n, d = X_train.shape
+    k = int(y_train.max()) + 1
+    theta = np.zeros(HIDDEN * d + HIDDEN + k * HIDDEN + k)
+    grad = np.zeros_like(theta)
+    shapes = [(HIDDEN, d), (HIDDEN,), (k, HIDDEN), (k,)]
+    views, gviews, start = [], [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        views.append(theta[start:start + size].reshape(shape))
+        gviews.append(grad[start:start + size].reshape(shape))
+        start += size
+    W1, b1, W2, b2 = views
+    gW1, gb1, gW2, gb2 = gviews
+    W1[...] = rng.normal(0.0, np.sqrt(2.0 / d), W1.shape)
+    W2[...] = rng.normal(0.0, np.sqrt(2.0 / HIDDEN), W2.shape)
+    m, v, buf = np.zeros_like(theta), np.zeros_like(theta), np.empty_like(theta)
+    rows = np.arange(BATCH_SIZE)
+    beta1, beta2, eps, t = 0.9, 0.999, 1e-8, 0
+
+    start_time = time.perf_counter()
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(epochs):
+            order = rng.permutation(n)
+            X_epoch, y_epoch = X_train[order], y_train[order]
+            loss_sum = 0.0
+            for i in range(0, n, BATCH_SIZE):
+                x, y = X_epoch[i:i + BATCH_SIZE], y_epoch[i:i + BATCH_SIZE]
+                r = rows[:len(y)]
+                u1 = x @ W1.T
+                u1 += b1
+                mask = u1 > 0
+                h = np.maximum(u1, 0.0)
+                u2 = h @ W2.T
+                u2 += b2
+                shifted = u2 - u2.max(axis=1, keepdims=True)
+                e = np.exp(shifted)
+                total = e.sum(axis=1, keepdims=True)
+                loss_sum += float(np.log(total).sum() - shifted[r, y].sum())
+                dU2 = e / total
+                dU2[r, y] -= 1.0
+                dU2 /= len(y)
+                np.dot(dU2.T, h, out=gW2)
+                dU2.sum(axis=0, out=gb2)
+                dU1 = dU2 @ W2
+                dU1 *= mask
+                np.dot(dU1.T, x, out=gW1)
+                dU1.sum(axis=0, out=gb1)
+                t += 1
+                m *= beta1
+                m += (1.0 - beta1) * grad
+                v *= beta2
+                v += (1.0 - beta2) * (grad * grad)
+                c2 = np.sqrt(1.0 - beta2 ** t)
+                np.sqrt(v, out=buf)
+                buf += eps * c2
+                np.divide(m, buf, out=buf)
+                buf *= LR * c2 / (1.0 - beta1 ** t)
+                theta -= buf
+    seconds = time.perf_counter() - start_time
+    scores = np.maximum(X_test @ W1.T + b1, 0.0) @ W2.T + b2
+    return seconds, float(np.mean(scores.argmax(axis=1) == y_test))
 
 
 def make_torch_runner():
@@ -229,6 +304,7 @@ def main(argv=None):
         "scikit-learn": run_sklearn,
         "dlcore (exact History)":
             lambda data, seed, epochs: run_dlcore(data, seed, epochs, train_metrics="exact"),
+        "NumPy floor": run_numpy_floor,
     }
     run_torch = make_torch_runner()
     if run_torch is None:

@@ -45,7 +45,7 @@ def as_labels(y, n_samples, n_classes=None, name="y"):
         raise ValueError(
             f"{name} has {arr.shape[0]} labels but there are {n_samples} samples"
         )
-    if not np.issubdtype(arr.dtype, np.integer):
+    if arr.dtype.kind not in "iu":  # not already integers (checked on every batch: kept cheap)
         if not np.issubdtype(arr.dtype, np.number) or not np.all(arr == np.round(arr)):
             raise ValueError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
         arr = arr.astype(np.int64)

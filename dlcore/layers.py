@@ -278,7 +278,7 @@ class SoftmaxCrossEntropy:
         return F.softmax(u)
 
     def predict(self, u):
-        return np.argmax(u, axis=1)
+        return u.argmax(axis=1)
 
 
 class SigmoidCrossEntropy:

@@ -1,5 +1,6 @@
 """The mini-batch training loop (slide 29) with validation and early stopping (slides 38-39)."""
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -140,7 +141,7 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
                     # X was checked once above, so the batches skip forward's checks
                     scores = model.forward_checked(X_epoch[batch], train=True)
                     loss = model.loss_layer.forward(scores, y_epoch[batch])
-                    if not np.isfinite(loss):
+                    if not math.isfinite(loss):
                         raise TrainingDiverged(
                             f"loss became {loss} in epoch {epoch} (batch starting at sample "
                             f"{start}): training diverged. Try a smaller learning rate "
