@@ -7,22 +7,21 @@ setting:
     compute            compute_playground(**settings): data, split, a fresh network,
                        dlcore.train for all epochs (with the loss of the training and test
                        part after every epoch), the 60 x 60 boundary grid once at the end
-    compute + drawing  exactly what the view does on each update: dlcore.widgets.render_view
-                       (a fresh 1 x 2 figure, draw_playground, which computes, the fixed
-                       margins VIEW_MARGINS, and the PNG bytes that the view displays)
+    compute + drawing  exactly what the view does on each update: the renderer of
+                       show_playground, make_renderer(repaint_playground(), **VIEW), which
+                       keeps one 1 x 2 figure, trains (compute_playground), repaints the
+                       panels' artists and returns the PNG bytes that the view displays
 
-Three reference rows show what does not depend on the playground:
+Three reference rows show what the view's design saves:
 
-    matplotlib floor   render_view of a nearly empty figure of the same size: two panels with
-                       one line, a title, axis labels and a legend each. Whatever the
-                       playground draws, a redraw through interactive_view costs at least this.
+    ... on a fresh figure
+                       the default update drawn on a new figure every time (render_view with
+                       draw_playground, which interactive_view does for other widgets)
     ... with tight_layout
-                       the default update with fig.tight_layout() instead of fixed margins
-                       (interactive_view's default): what the fixed margins save.
+                       the same with fig.tight_layout() instead of the fixed margins
     ... as plt.show() would render it
-                       the default update shown the way Jupyter's inline backend shows a figure
-                       (savefig with bbox_inches="tight", which renders the figure twice):
-                       what rendering the PNG in render_view saves.
+                       a fresh figure shown the way Jupyter's inline backend shows a figure
+                       (savefig with bbox_inches="tight", which renders the figure twice)
 
 Each row is timed ``--repeats`` times after one untimed warm-up (imports, font cache); the
 columns alternate so that a change in machine load hits them alike. The table shows the
@@ -52,14 +51,16 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from dlcore.widgets import render_view  # noqa: E402
+from dlcore.widgets import make_renderer, render_view  # noqa: E402
 from dlcore.widgets.playground import (  # noqa: E402
     DEFAULTS,
     N_POINTS,
+    VIEW,
     VIEW_MARGINS,
     compute_playground,
     draw_playground,
     iterations_per_epoch,
+    repaint_playground,
 )
 
 TARGETS = {"compute": 40.0, "compute + drawing": 150.0}  # ms of wall time, default settings
@@ -86,10 +87,9 @@ def compute(settings):
     compute_playground(**settings)
 
 
-def redraw(draw, values, tight=False):
-    """One update of the playground's view (interactive_view -> render_view): fixed
-    margins VIEW_MARGINS, or tight_layout with ``tight``."""
-    render_view(draw, values, figsize=(10, 4), panels=(1, 2),
+def redraw_fresh(values, tight=False):
+    """One update drawn on a fresh figure: fixed margins VIEW_MARGINS, or tight_layout."""
+    render_view(draw_playground, values, figsize=(10, 4), panels=(1, 2),
                 margins=None if tight else VIEW_MARGINS)
 
 
@@ -100,13 +100,6 @@ def redraw_as_inline_show(values):
     fig.subplots_adjust(**VIEW_MARGINS)
     fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
     plt.close(fig)
-
-
-def draw_nearly_empty(axes):
-    for ax in axes.ravel():
-        ax.plot([0, 1], [0, 1], label="線")
-        ax.set(title="タイトル", xlabel="横軸", ylabel="縦軸")
-        ax.legend()
 
 
 def updates_of(settings):
@@ -155,9 +148,10 @@ def main(argv=None):
     verdicts = []
     for label, overrides in (SETTINGS[:1] if args.quick else SETTINGS):
         settings = DEFAULTS | overrides
+        render = make_renderer(repaint_playground(), **VIEW)  # what show_playground uses
         times = measure({
             "compute": lambda: compute(settings),
-            "compute + drawing": lambda: redraw(draw_playground, settings),
+            "compute + drawing": lambda: render(settings),
         }, args.repeats)
         row = []
         for name, pairs in times.items():
@@ -168,10 +162,10 @@ def main(argv=None):
         print(f"| {label} | {updates_of(settings)} | " + " | ".join(row) + " |", flush=True)
 
     references = {
-        "reference: matplotlib floor (nearly empty 2-panel figure)":
-            lambda: redraw(draw_nearly_empty, {}),
-        "reference: default update with tight_layout instead of fixed margins":
-            lambda: redraw(draw_playground, DEFAULTS, tight=True),
+        "reference: default update on a fresh figure":
+            lambda: redraw_fresh(DEFAULTS),
+        "reference: ... with tight_layout instead of fixed margins":
+            lambda: redraw_fresh(DEFAULTS, tight=True),
         "reference: default update rendered as plt.show() does (bbox_inches='tight')":
             lambda: redraw_as_inline_show(DEFAULTS),
     }

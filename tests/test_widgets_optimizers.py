@@ -377,15 +377,15 @@ def test_switching_surface_redraws_the_race_once(monkeypatch):
     from dlcore.widgets.optimizers import show_race
 
     drawn = []
-    real_render = view.render_view
+    real_make_renderer = view.make_renderer
 
-    def counting_render(draw, values, *args):
+    def counting_make_renderer(draw, *args):
         def counting_draw(axes, **kwargs):
             draw(axes, **kwargs)
             drawn.append(sum(len(ax.lines) for ax in np.ravel(axes)))
-        return real_render(counting_draw, values, *args)
+        return real_make_renderer(counting_draw, *args)
 
-    monkeypatch.setattr(view, "render_view", counting_render)
+    monkeypatch.setattr(view, "make_renderer", counting_make_renderer)
     box = show_race()
     controls = {c.description: c for c in box.children[0].children}
     drawn.clear()

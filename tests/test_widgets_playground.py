@@ -8,6 +8,8 @@ import pytest
 
 from dlcore.widgets.playground import (
     DEFAULTS,
+    VIEW,
+    repaint_playground,
     N_POINTS,
     RESOLUTION,
     compute_playground,
@@ -242,7 +244,7 @@ def test_a_diverged_run_is_drawn_with_its_message():
     fig, (ax0, ax1) = plt.subplots(1, 2)
     draw_boundary_panel(ax0, result)
     draw_loss_panel(ax1, result)
-    assert not ax0.images  # no heatmap to show...
+    assert not ax0.images[0].get_visible()  # no heatmap to show...
     assert any("学習率" in t.get_text().replace("\n", "") for t in ax0.texts)  # ...but why
     assert "発散" in ax0.get_title() and "発散" in ax1.get_title()
     fig.canvas.draw()  # renders without a missing-glyph warning
@@ -272,11 +274,46 @@ def test_show_builds_the_widget():
 
 def test_a_view_redraw_renders_one_png_of_the_figure_size():
     from dlcore.widgets import render_view
-    from dlcore.widgets.playground import VIEW_MARGINS
 
     png = render_view(draw_playground, dict(DEFAULTS, epochs=2), figsize=(10, 4),
-                      panels=(1, 2), margins=VIEW_MARGINS)
+                      panels=(1, 2), margins=VIEW["margins"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert (width, height) == (1000, 400)  # 10 x 4 inches at 100 dpi, margins not cropped
-    assert plt.get_fignums() == []  # the figure is closed after rendering
+    assert plt.get_fignums() == []  # not a pyplot figure: Jupyter will not show it again
+
+
+def test_the_kept_figure_is_repainted_without_piling_up_artists():
+    from dlcore.widgets import make_renderer
+
+    paint = repaint_playground()
+    render = make_renderer(paint, **VIEW)
+    settings = [DEFAULTS, DEFAULTS | dict(activation="leaky_relu", lr=30.0),
+                DEFAULTS | dict(dataset="xor", train_ratio=0.7), DEFAULTS]
+    counts, pngs = [], []
+    for s in settings:
+        pngs.append(render(s))
+        axes = paint.__closure__[0].cell_contents  # the two panels made on the first call
+        boundary, loss = axes[0], axes[1]
+        counts.append((len(boundary.ax.collections), len(boundary.ax.texts),
+                       len(loss.ax.lines), len(loss.ax.texts)))
+        diverged = s["lr"] == 30.0
+        assert boundary.heatmap.get_visible() is not diverged
+        assert boundary.message.get_visible() is diverged
+        assert loss.ax.get_yscale() == ("log" if diverged else "linear")
+        n_train = round(s["train_ratio"] * N_POINTS)
+        assert len(boundary.train_points.get_offsets()) == n_train
+    # the contour set is replaced, not added: 2 scatters + 1 contour; a diverged run has none
+    assert counts == [(3, 1, 2, 1), (2, 1, 2, 1), (3, 1, 2, 1), (3, 1, 2, 1)]
+    assert pngs[0] == pngs[3]  # the same settings paint the same picture again
+    assert pngs[0] != pngs[2]
+
+
+def test_a_repainted_panel_matches_a_freshly_drawn_one():
+    from dlcore.widgets import make_renderer, render_view
+
+    xor = DEFAULTS | dict(dataset="xor")
+    render = make_renderer(repaint_playground(), **VIEW)
+    render(DEFAULTS | dict(dataset="spiral", epochs=5))  # something else first
+    fresh = render_view(draw_playground, xor, VIEW["figsize"], VIEW["panels"], VIEW["margins"])
+    assert render(xor) == fresh

@@ -15,41 +15,66 @@ import io
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from .. import plotting  # noqa: F401  (sets up the Japanese font)
 
 
 def render_view(draw, values, figsize=(6, 4), panels=(1, 1), margins=None):
     """One redraw of an interactive view, as PNG bytes: a fresh figure, ``draw(axes,
-    **values)``, the layout, and the picture.
+    **values)``, the layout, and the picture (see ``figure_png``)."""
+    return make_renderer(draw, figsize, panels, margins)(values)
 
-    The PNG is rendered once, at the figure's size. (Jupyter's own display of a figure,
-    ``plt.show()``, renders it twice to crop the margins, which doubled the cost of every
-    slider move.) PNG compression level 1: a slightly larger picture, encoded faster.
+
+def make_renderer(draw, figsize=(6, 4), panels=(1, 1), margins=None, keep_figure=False):
+    """``render(values) -> PNG bytes``: what an interactive view does on every change.
+
+    By default each call draws ``draw(axes, **values)`` on a fresh figure. With
+    ``keep_figure=True`` one figure is made once and every call passes the same axes, so a
+    ``draw`` that updates the artists it made on the first call (the playground's, notebook
+    07) skips most of matplotlib's cost: making axes, ticks and texts.
+    ``margins`` (keyword arguments of ``fig.subplots_adjust``) replace ``tight_layout``,
+    which costs about 60 ms per redraw.
     """
-    fig, axes = plt.subplots(*panels, figsize=figsize, squeeze=panels == (1, 1))
-    try:
+    def new_figure():
+        # Not through pyplot: the view shows the figure itself, and Jupyter must not
+        # show it a second time when the cell ends.
+        fig = Figure(figsize=figsize)
+        axes = fig.subplots(*panels, squeeze=panels == (1, 1))
+        if margins is not None:
+            fig.subplots_adjust(**margins)
+        return fig, axes
+
+    kept = new_figure() if keep_figure else None
+
+    def render(values):
+        fig, axes = kept if keep_figure else new_figure()
         draw(axes, **values)
         if margins is None:
             fig.tight_layout()
-        else:
-            fig.subplots_adjust(**margins)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-    finally:
-        plt.close(fig)
+        return figure_png(fig)
+
+    return render
+
+
+def figure_png(fig):
+    """The figure as PNG bytes, rendered once at its size. (Jupyter's own display of a
+    figure renders it twice to crop the margins, which doubled the cost of every slider
+    move.) Compression level 1: a slightly larger picture, encoded faster."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
-def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1), margins=None):
+def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1), margins=None,
+                     keep_figure=False):
     """Show ``controls`` (a dict name -> ipywidget) above a plot redrawn by ``draw(ax, **values)``.
 
     With ``panels=(rows, cols)`` other than (1, 1), ``draw`` receives the array of axes
     instead of one Axes. With ``heavy=True`` sliders update only when released, so dragging
-    never queues up slow redraws. ``margins`` (keyword arguments of ``fig.subplots_adjust``)
-    replace the automatic ``tight_layout``, which costs about 60 ms per redraw. Each redraw is
-    ``render_view``; an error inside it shows up below the controls. Returns the container
-    widget.
+    never queues up slow redraws. ``margins`` and ``keep_figure``: see ``make_renderer``,
+    which does each redraw; an error inside it shows up below the controls. Returns the
+    container widget.
     """
     import ipywidgets as widgets
     from IPython.display import Image, display
@@ -60,8 +85,10 @@ def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1),
         if hasattr(control.style, "description_width"):
             control.style.description_width = "initial"  # long Japanese labels stay whole
 
+    render = make_renderer(draw, figsize, panels, margins, keep_figure)
+
     def redraw(**values):
-        display(Image(data=render_view(draw, values, figsize, panels, margins)))
+        display(Image(data=render(values)))
 
     output = widgets.interactive_output(redraw, controls)
     row = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))

@@ -24,6 +24,7 @@ import numbers
 
 import numpy as np
 from matplotlib.colors import ListedColormap
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from ..checks import (
@@ -44,8 +45,9 @@ __all__ = [
     "DATASETS", "DATASET_LABELS", "ACTIVATIONS", "OPTIMIZERS", "MAX_HIDDEN_LAYERS",
     "MAX_NEURONS", "N_POINTS", "RESOLUTION", "MAX_NOISE", "UNSTABLE_LOSS", "DEFAULTS",
     "iterations_per_epoch",
-    "compute_playground", "draw_boundary_panel", "draw_loss_panel", "draw_playground",
-    "draw_playground_boundary", "show_playground",
+    "compute_playground", "BoundaryPanel", "LossPanel", "draw_boundary_panel",
+    "draw_loss_panel", "draw_playground", "draw_playground_boundary", "repaint_playground",
+    "VIEW", "show_playground",
 ]
 
 DATASETS = tuple(PLAYGROUND_DATASETS)
@@ -243,83 +245,151 @@ def _wrap_japanese(text, width=20):
     return "\n".join(lines)
 
 
+def _fixed_title(ax):
+    """Place the title right above the axes. Giving the position (y = 1) once stops
+    matplotlib from measuring every tick label on each redraw to place the title."""
+    ax.set_title("", y=1.0)
+
+
+class BoundaryPanel:
+    """The boundary panel (slide 29): a heatmap of P(class 1) = σ(u) on the grid (blue 0 ->
+    red 1), the decision boundary P = 0.5, the training points (circles) and the test points
+    (triangles). A run that is not "ok" shows its message: over the empty plane when it
+    diverged, at the top when it was unstable.
+
+    The artists are made once; ``paint(result)`` changes their data. The view keeps one
+    figure and repaints it on every slider change, which skips most of matplotlib's work
+    (creating axes, ticks and texts costs more than drawing them).
+    """
+
+    def __init__(self, ax, legend=False):
+        self.ax = ax
+        self.heatmap = ax.imshow(np.full((2, 2), 0.5), origin="lower", cmap=_HEAT_CMAP,
+                                 vmin=_HEAT_RANGE[0], vmax=_HEAT_RANGE[1],
+                                 interpolation="bilinear", aspect="auto")
+        self.boundary = None  # a contour set cannot change its data: it is drawn anew
+        empty = np.empty((0, 2))
+        self.train_points = ax.scatter(empty[:, 0], empty[:, 1], c=[], cmap=_POINT_CMAP,
+                                       vmin=0, vmax=1, s=16, edgecolors="white",
+                                       linewidths=0.6, label="訓練データ")
+        self.test_points = ax.scatter(empty[:, 0], empty[:, 1], c=[], cmap=_POINT_CMAP,
+                                      vmin=0, vmax=1, s=22, marker="^", edgecolors="k",
+                                      linewidths=0.6, label="テストデータ")
+        self.message = ax.text(0, 0, "", ha="center", color="darkred", bbox=_BOX,
+                               visible=False)
+        ticks = [-1, 0, 1]  # few tick labels: text layout is most of the drawing time
+        ax.set(xticks=ticks, yticks=ticks, xlabel="$x_1$", ylabel="$x_2$")
+        _fixed_title(ax)
+        if legend:  # the shape tells training from test points; the colour is the class
+            marker = dict(ls="", mfc="lightgray", mec="k", mew=0.6)
+            ax.legend(handles=[Line2D([], [], marker="o", ms=4, label="訓練データ", **marker),
+                               Line2D([], [], marker="^", ms=5, label="テストデータ", **marker)],
+                      loc="lower left", fontsize=7)
+
+    def paint(self, result, title=None):
+        ax, e = self.ax, result["extent"]
+        diverged = result["status"] == "diverged"
+        if self.boundary is not None:
+            self.boundary.remove()
+            self.boundary = None
+        self.heatmap.set_visible(not diverged)
+        if not diverged:
+            self.heatmap.set_data(result["proba"])
+            self.heatmap.set_extent((-e, e, -e, e))
+            self.boundary = ax.contour(result["xx"], result["yy"], result["proba"],
+                                       levels=[0.5], colors="k", linewidths=1)
+        self.train_points.set_offsets(result["X_train"])
+        self.train_points.set_array(result["y_train"])
+        self.test_points.set_offsets(result["X_test"])
+        self.test_points.set_array(result["y_test"])
+        self.message.set_visible(result["status"] != "ok")
+        if diverged:
+            self.message.set(text=_wrap_japanese(result["message"]), position=(0, 0),
+                             va="center", fontsize=8)
+        elif result["status"] == "unstable":
+            self.message.set(text=_wrap_japanese(result["message"], 26),
+                             position=(0, 0.95 * e), va="top", fontsize=7)
+        if title is None:
+            title = (f"訓練 {result['train_acc']:.0%}・テスト {result['test_acc']:.0%} 正解"
+                     if not diverged else "学習が発散しました")
+        ax.set(xlim=(-e, e), ylim=(-e, e))
+        ax.set_title(title, fontsize=10)
+
+
+class LossPanel:
+    """The loss panel: training and test loss L (mean cross-entropy, slide 16) after each
+    epoch of SGD (slide 29), on a logarithmic axis when the run was unstable or diverged;
+    a diverged run says so. Made once, repainted by ``paint(result)`` like BoundaryPanel."""
+
+    def __init__(self, ax):
+        self.ax = ax
+        (self.train_line,) = ax.plot([], [], label="訓練データ")
+        (self.test_line,) = ax.plot([], [], "--", label="テストデータ")
+        self.message = ax.text(0.5, 0.5, "損失が NaN/無限大になったため\nここで打ち切りました",
+                               transform=ax.transAxes, ha="center", va="center",
+                               color="darkred", visible=False)
+        ax.set(xlabel="エポック", ylabel="損失 $L$（クロスエントロピー）")
+        _fixed_title(ax)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+
+    def paint(self, result):
+        ax, status = self.ax, result["status"]
+        self.train_line.set_data(result["epoch"], result["train_loss"])
+        self.test_line.set_data(result["epoch"], result["test_loss"])
+        self.message.set_visible(status == "diverged")
+        ax.set_title({
+            "ok": f"損失の推移（更新 {result['updates']} 回）",
+            "unstable": f"損失の推移：学習前より増加（更新 {result['updates']} 回）",
+            "diverged": "損失の推移：発散（NaN/無限大）",
+        }[status], fontsize=10)
+        # The loss grew by orders of magnitude when not "ok": a logarithmic axis shows it all.
+        ax.set_yscale("linear" if status == "ok" else "log")
+        losses = np.concatenate([result["train_loss"], result["test_loss"]])
+        positive = losses[losses > 0]  # a log axis cannot show 0
+        if status == "ok":
+            ax.set_ylim(0, 1.05 * max(losses.max(), 1e-3))
+        elif positive.size:
+            ax.set_ylim(0.8 * positive.min(), 1.25 * positive.max())
+        ax.set_xlim(0, max(1, len(result["epoch"]) - 1))
+        ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        if status == "ok":
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+
+
 def draw_boundary_panel(ax, result, title=None):
-    """Heatmap of P(class 1) = σ(u) on the grid (blue 0 -> red 1), the decision boundary
-    P = 0.5, the training points (circles) and the test points (triangles) (slide 29). A run that is not "ok" shows its
-    message: over the empty plane when it diverged, at the top when it was unstable."""
-    e = result["extent"]
-    if result["proba"] is not None:
-        ax.imshow(result["proba"], extent=(-e, e, -e, e), origin="lower", cmap=_HEAT_CMAP,
-                  vmin=_HEAT_RANGE[0], vmax=_HEAT_RANGE[1], interpolation="bilinear",
-                  aspect="auto")
-        ax.contour(result["xx"], result["yy"], result["proba"], levels=[0.5], colors="k",
-                   linewidths=1)
-    ax.scatter(result["X_train"][:, 0], result["X_train"][:, 1], c=result["y_train"],
-               cmap=_POINT_CMAP, vmin=0, vmax=1, s=16, edgecolors="white", linewidths=0.6,
-               label="訓練データ")
-    ax.scatter(result["X_test"][:, 0], result["X_test"][:, 1], c=result["y_test"],
-               cmap=_POINT_CMAP, vmin=0, vmax=1, s=22, marker="^", edgecolors="k",
-               linewidths=0.6, label="テストデータ")
-    if title is None:
-        title = (f"訓練 {result['train_acc']:.0%}・テスト {result['test_acc']:.0%} 正解"
-                 if result["status"] != "diverged" else "学習が発散しました")
-    if result["status"] == "diverged":
-        ax.text(0, 0, _wrap_japanese(result["message"]), ha="center", va="center",
-                fontsize=8, color="darkred", bbox=_BOX)
-    elif result["status"] == "unstable":
-        ax.text(0, 0.95 * e, _wrap_japanese(result["message"], 26), ha="center", va="top",
-                fontsize=7, color="darkred", bbox=_BOX)
-    ticks = [-1, 0, 1]  # few tick labels: text layout is most of the drawing time
-    ax.set(xlim=(-e, e), ylim=(-e, e), xticks=ticks, yticks=ticks, xlabel="$x_1$",
-           ylabel="$x_2$", title=title)
-    ax.title.set_fontsize(10)
+    """Draw the boundary panel of an already computed ``result`` on ``ax`` (see
+    BoundaryPanel); ``title`` replaces the accuracy title."""
+    BoundaryPanel(ax).paint(result, title)
 
 
 def draw_loss_panel(ax, result):
-    """Training and test loss L (mean cross-entropy, slide 16) after each epoch of SGD
-    (slide 29), on a logarithmic axis when the run was unstable or diverged; a diverged run
-    says so."""
-    ax.plot(result["epoch"], result["train_loss"], label="訓練データ")
-    ax.plot(result["epoch"], result["test_loss"], "--", label="テストデータ")
-    if result["status"] == "ok":
-        title = f"損失の推移（更新 {result['updates']} 回）"
-    elif result["status"] == "unstable":
-        title = f"損失の推移：学習前より増加（更新 {result['updates']} 回）"
-    else:
-        title = "損失の推移：発散（NaN/無限大）"
-        ax.text(0.5, 0.5, "損失が NaN/無限大になったため\nここで打ち切りました",
-                transform=ax.transAxes, ha="center", va="center", color="darkred")
-    ax.set(title=title, xlabel="エポック", ylabel="損失 $L$（クロスエントロピー）")
-    ax.title.set_fontsize(10)
-    ax.set_xlim(left=0)
-    ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
-    if result["status"] == "ok":
-        ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_locator(MaxNLocator(4))
-    else:  # the loss grew by orders of magnitude: a logarithmic axis shows all of it
-        ax.set_yscale("log")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    """Draw the loss panel of an already computed ``result`` on ``ax`` (see LossPanel)."""
+    LossPanel(ax).paint(result)
+
+
+def _two_axes(axes):
+    axes = np.ravel(axes)
+    if axes.size != 2:
+        raise ValueError(f"the playground needs 2 axes (boundary, loss), got {axes.size}")
+    return axes
 
 
 def draw_playground(axes, **settings):
     """The view: train once by mini-batch SGD with ``settings`` (see compute_playground,
     slide 29), then draw the boundary on axes[0] and the loss curves on axes[1]."""
-    axes = np.ravel(axes)
-    if axes.size != 2:
-        raise ValueError(f"draw_playground needs 2 axes (boundary, loss), got {axes.size}")
+    axes = _two_axes(axes)
     result = compute_playground(**settings)
-    draw_boundary_panel(axes[0], result)
-    axes[0].legend(loc="lower left", fontsize=7)
-    draw_loss_panel(axes[1], result)
+    BoundaryPanel(axes[0], legend=True).paint(result)
+    LossPanel(axes[1]).paint(result)
     return result
 
 
 def draw_playground_boundary(ax, result=None, **settings):
     """One contact-sheet panel: the boundary after training with ``settings`` (slide 29),
-    titled with the dataset, the hidden layers and the test accuracy. Pass ``result`` (the return value
-    of ``compute_playground(**settings)``) to draw a run already computed instead of
-    training again."""
+    titled with the dataset, the hidden layers and the test accuracy. Pass ``result`` (the
+    return value of ``compute_playground(**settings)``) to draw a run already computed
+    instead of training again."""
     if result is None:
         result = compute_playground(**settings)
     s = DEFAULTS | settings
@@ -331,8 +401,28 @@ def draw_playground_boundary(ax, result=None, **settings):
     return result
 
 
-VIEW_MARGINS = {"left": 0.07, "right": 0.98, "bottom": 0.13, "top": 0.92, "wspace": 0.25}
-"""Fixed margins of the playground view: a redraw without tight_layout is ~60 ms faster."""
+def repaint_playground():
+    """The view's drawing function, ``paint(axes, **settings)``: on its first call it makes
+    the two panels on ``axes``; every call trains with ``settings`` and repaints them. Used
+    with ``interactive_view(..., keep_figure=True)``, which passes the same axes every time."""
+    panels = []
+
+    def paint(axes, **settings):
+        if not panels:
+            axes = _two_axes(axes)
+            panels.extend([BoundaryPanel(axes[0], legend=True), LossPanel(axes[1])])
+        result = compute_playground(**settings)
+        for panel in panels:
+            panel.paint(result)
+        return result
+
+    return paint
+
+
+VIEW = dict(figsize=(10, 4), panels=(1, 2), keep_figure=True,
+            margins={"left": 0.07, "right": 0.98, "bottom": 0.13, "top": 0.92, "wspace": 0.25})
+"""Layout of the playground view: one kept figure with fixed margins (no tight_layout)."""
+VIEW_MARGINS = VIEW["margins"]
 
 
 def show_playground(**overrides):
@@ -373,5 +463,4 @@ def show_playground(**overrides):
         "optimizer": widgets.Dropdown(options=OPTIMIZERS, value=s["optimizer"],
                                       description="最適化手法", style=style),
     }
-    return interactive_view(draw_playground, controls, heavy=True, figsize=(10, 4),
-                            panels=(1, 2), margins=VIEW_MARGINS)
+    return interactive_view(repaint_playground(), controls, heavy=True, **VIEW)
