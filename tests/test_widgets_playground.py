@@ -8,16 +8,16 @@ import pytest
 
 from dlcore.widgets.playground import (
     DEFAULTS,
-    VIEW,
-    repaint_playground,
     N_POINTS,
     RESOLUTION,
+    VIEW,
     compute_playground,
     draw_boundary_panel,
     draw_loss_panel,
     draw_playground,
     draw_playground_boundary,
     iterations_per_epoch,
+    repaint_playground,
 )
 
 ARRAYS = ("X_train", "y_train", "X_test", "y_test", "xx", "yy", "proba", "epoch",
