@@ -138,10 +138,10 @@ class Sequential:
     def state_dict(self):
         """A copy of every parameter and of BatchNorm running statistics."""
         state = {name: p.copy() for name, p in self.params().items()}
-        for k, layer in enumerate(self.layers):
-            if isinstance(layer, BatchNorm):
-                state[f"{k}.running_mean"] = layer.running_mean.copy()
-                state[f"{k}.running_var"] = layer.running_var.copy()
+        for name, layer in _named_layers(self.layers):
+            if isinstance(layer, BatchNorm):  # also inside blocks such as Residual
+                state[f"{name}.running_mean"] = layer.running_mean.copy()
+                state[f"{name}.running_var"] = layer.running_var.copy()
         return state
 
     def load_state_dict(self, state):
@@ -154,10 +154,10 @@ class Sequential:
             if state[name].shape != p.shape:
                 raise ValueError(f"{name}: state has shape {state[name].shape}, network {p.shape}")
             p[...] = state[name]
-        for k, layer in enumerate(self.layers):
-            if isinstance(layer, BatchNorm) and f"{k}.running_mean" in state:
-                layer.running_mean = state[f"{k}.running_mean"].copy()
-                layer.running_var = state[f"{k}.running_var"].copy()
+        for name, layer in _named_layers(self.layers):
+            if isinstance(layer, BatchNorm) and f"{name}.running_mean" in state:
+                layer.running_mean = state[f"{name}.running_mean"].copy()
+                layer.running_var = state[f"{name}.running_var"].copy()
 
     def summary(self):
         """A readable table of layers, output widths and parameter counts."""
@@ -179,6 +179,16 @@ def class_labels(y):
     if y.ndim == 2:
         return y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0]
     return y
+
+
+def _named_layers(layers, prefix=""):
+    """(name, layer) for every layer, inside blocks too: "2" for the third layer, "2.0" for
+    the first layer of a Residual block in third place (the names ``params()`` uses)."""
+    for k, layer in enumerate(layers):
+        name = f"{prefix}{k}"
+        yield name, layer
+        if hasattr(layer, "layers"):
+            yield from _named_layers(layer.layers, prefix=f"{name}.")
 
 
 def _layers_with_params(layers):

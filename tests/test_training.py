@@ -443,3 +443,20 @@ def test_unknown_train_metrics_is_rejected():
     X, y = small_problem()
     with pytest.raises(ValueError, match="unknown train_metrics 'fast'; choose one of exact, running"):
         train(build_mlp((5, 4, 2), seed=0), SGD(lr=0.1), X, y, epochs=1, train_metrics="fast")
+
+
+def test_state_dict_keeps_the_running_statistics_of_batchnorm_inside_a_residual_block():
+    from dlcore.layers import BatchNorm, Linear, ReLU, Residual
+
+    model = Sequential([Linear(3, 4, seed=0),
+                        Residual(Linear(4, 4, seed=1), BatchNorm(4), ReLU()),
+                        Linear(4, 2, seed=2)])
+    X, y = small_problem(n=40, d=3)
+    train(model, SGD(lr=0.1), X, y, epochs=2, batch_size=10)
+    bn = model.layers[1].layers[1]
+    state = model.state_dict()
+    np.testing.assert_array_equal(state["1.1.running_mean"], bn.running_mean)
+    expected = model.predict_proba(X)
+    train(model, SGD(lr=0.1), X, y, epochs=2, batch_size=10)  # changes weights and statistics
+    model.load_state_dict(state)
+    np.testing.assert_array_equal(model.predict_proba(X), expected)
