@@ -138,8 +138,9 @@ def run_numpy_floor(data, seed, epochs):
     rows = np.arange(BATCH_SIZE)
     beta1, beta2, eps, t = 0.9, 0.999, 1e-8, 0
 
-    start_time = time.perf_counter()
     from threadpoolctl import threadpool_limits
+
+    start_time = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):
         for _ in range(epochs):
             order = rng.permutation(n)

@@ -6,7 +6,10 @@ Every layer has
   and returns dL/dx (or None when ``need_dx`` is False, e.g. for the first layer, whose input
   is the data and needs no gradient);
 - ``params`` and ``grads``: dicts of arrays with the same keys. Optimizers update ``params``
-  in place, so the arrays a layer holds are always the current ones.
+  in place. Inside a Sequential these arrays are views onto one long vector θ (see
+  Sequential.param_vector), so a layer reads ``self.params[...]`` each time it computes and
+  writes its gradients into the arrays it has (``self.grads["W"][...] = ...``), never
+  replacing them.
 backward never modifies ``dout``.
 """
 

@@ -111,6 +111,19 @@ class Sequential:
             self._pack_parameters()
         return self._theta, self._grad_theta, self._is_weight
 
+    def check_param_vector(self):
+        """Raise if a layer replaced one of its parameter or gradient arrays instead of
+        writing into it: the optimizer updates θ, so that layer would silently stop learning."""
+        grads = self.grads()
+        for name, p in self.params().items():
+            if p.base is not self._theta or grads[name].base is not self._grad_theta:
+                raise ValueError(
+                    f"parameter {name!r} is no longer a view onto the network's parameter "
+                    "vector θ: a layer must write its gradient into the array it has "
+                    "(grads['W'][...] = ...) and never replace the arrays in params or grads "
+                    "(see Sequential.param_vector)"
+                )
+
     def _pack_parameters(self):
         """Copy every parameter into one vector θ and make the layers' arrays views onto it."""
         owners = [(layer.params, layer.grads, name)

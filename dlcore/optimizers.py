@@ -1,7 +1,8 @@
 """Update rules (slides 18, 29, 31-33), one small class each.
 
 ``step(params, grads)`` updates every parameter array in place from its gradient g = dL/dW.
-Per-parameter state (velocity, squared-gradient averages) is kept by parameter name.
+Per-parameter state (velocity, squared-gradient averages) is kept by parameter name
+(``step_vector`` keeps one state vector, named "θ", for the whole parameter vector).
 With ``weight_decay`` λ > 0 the gradient of the L2 penalty (λ/2)||W||² is added to weight
 matrices (arrays with 2 or more dimensions, not biases): g ← g + λ W (slide 39).
 
@@ -38,10 +39,12 @@ class Optimizer:
             self.update(name, p, g)
 
     def step_vector(self, theta, grad, is_weight):
-        """Apply one update to the whole parameter vector θ (in place).
+        """Apply one update to the whole parameter vector θ (in place), e.g. for SGD
+        θ ← θ - η g (slides 18, 29).
 
         ``is_weight`` is 1.0 where θ holds a weight-matrix entry and 0.0 for biases, so weight
-        decay adds λ θ to the gradient only where ``step`` would (see Sequential.param_vector).
+        decay adds g ← g + λ (is_weight ⊙ θ) only where ``step`` would (slide 39; see
+        Sequential.param_vector).
         """
         self.t += 1
         if self.weight_decay:

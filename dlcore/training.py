@@ -77,9 +77,10 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
       the weights at the end of the epoch. Train and validation numbers are then directly
       comparable (slide 38), at the cost of a forward pass over the training set per epoch.
     - "running": the mean of the epoch's batch losses and the share of its samples that the
-      batches got right, measured during training (free; what scikit-learn's
-      ``loss_curve_`` and Keras report). These lag the weights by half an epoch on average
-      and include dropout's noise.
+      batches got right, measured during training (free; what Keras reports, and
+      scikit-learn's ``loss_curve_``, which also adds the L2 penalty that dlcore's weight
+      decay leaves out of the loss). These lag the weights by half an epoch on average and
+      include dropout's noise.
 
     validation_data: (X_val, y_val), or validation_fraction in (0, 1) to hold out that share.
     patience: stop when the validation loss has not improved for this many epochs, and
@@ -148,7 +149,10 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
                             f"(now lr={optimizer.lr})."
                         )
                     model.backward(need_dx=False)
-                    optimizer.step_vector(theta, grad_theta, is_weight)  # all at once
+                    if epoch == 1 and start == 0:  # a layer that replaced an array would
+                        model.check_param_vector()  # silently stop learning: say so
+                    # W ← W - η g for every parameter at once (for SGD; slide 29)
+                    optimizer.step_vector(theta, grad_theta, is_weight)
                     if train_metrics == "running":
                         loss_sum += loss * len(scores)
                         if classifier:
@@ -157,7 +161,8 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
                 if train_metrics == "exact":
                     train_loss, train_acc = evaluate(model, X, y)
                 else:
-                    train_loss, train_acc = loss_sum / n, (n_correct / n if classifier else None)
+                    train_loss = loss_sum / n
+                    train_acc = n_correct / n if classifier else None
             history.train_loss.append(train_loss)
             history.train_acc.append(train_acc)
 

@@ -418,7 +418,8 @@ def test_running_train_metrics_are_the_mean_over_the_epochs_batches():
     expected = sum(loss * n for loss, n in first_epoch) / 50
     assert history.train_loss[0] == pytest.approx(expected, rel=1e-12)
     assert all(is_train for _, is_train in model.calls)  # no extra pass in evaluation mode
-    assert 0.0 <= history.train_acc[0] <= 1.0 and history.train_acc[0] * 50 % 1 == 0
+    n_right = history.train_acc[0] * 50
+    assert 0 <= n_right <= 50 and n_right == pytest.approx(round(n_right))  # a count of 50
 
 
 def test_running_and_exact_metrics_train_identical_weights():
@@ -432,11 +433,37 @@ def test_running_and_exact_metrics_train_identical_weights():
     assert running.train_loss[-1] == pytest.approx(exact.train_loss[-1], rel=0.3)  # ... alike
 
 
-def test_running_accuracy_with_one_hot_targets():
+def test_running_accuracy_with_one_hot_targets_equals_that_with_labels():
     X, y = small_problem()
-    history = train(build_mlp((5, 4, 2), seed=0), Adam(lr=0.01), X, np.eye(2)[y], epochs=3,
-                    train_metrics="running")
-    assert all(0.0 <= acc <= 1.0 for acc in history.train_acc)
+    runs = [train(build_mlp((5, 4, 2), seed=0), Adam(lr=0.01), X, target, epochs=3,
+                  train_metrics="running") for target in (y, np.eye(2)[y])]
+    assert runs[0].train_acc == runs[1].train_acc
+    assert runs[0].train_loss == pytest.approx(runs[1].train_loss, rel=1e-12)
+
+
+def test_running_metrics_of_a_regression_model():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = X @ np.array([1.0, -2.0]) + 0.1 * rng.normal(size=40)
+    history = train(build_mlp((2, 8, 1), loss="mse", seed=0), Adam(lr=0.01), X, y, epochs=3,
+                    batch_size=10, train_metrics="running")
+    assert history.train_acc == [None, None, None]
+    assert history.train_loss[-1] < history.train_loss[0]
+
+
+def test_a_layer_that_replaces_its_gradient_array_is_reported():
+    from dlcore.layers import Linear
+
+    class ReplacingLinear(Linear):
+        def backward(self, dout, need_dx=True):
+            self.grads["W"] = dout.T @ self.x  # a new array: the optimizer would never see it
+            self.grads["b"][...] = dout.sum(axis=0)
+            return dout @ self.params["W"] if need_dx else None
+
+    X, y = small_problem()
+    model = Sequential([ReplacingLinear(5, 2, seed=0)])
+    with pytest.raises(ValueError, match=r"parameter '0.W' is no longer a view .*\(grads\['W'\]\[\.\.\.\]"):
+        train(model, SGD(lr=0.1), X, y, epochs=1)
 
 
 def test_unknown_train_metrics_is_rejected():

@@ -11,6 +11,7 @@ from dlcore.widgets.playground import (
     N_POINTS,
     RESOLUTION,
     VIEW,
+    LossPanel,
     compute_playground,
     draw_boundary_panel,
     draw_loss_panel,
@@ -293,8 +294,7 @@ def test_the_kept_figure_is_repainted_without_piling_up_artists():
     counts, pngs = [], []
     for s in settings:
         pngs.append(render(s))
-        axes = paint.__closure__[0].cell_contents  # the two panels made on the first call
-        boundary, loss = axes[0], axes[1]
+        boundary, loss = paint.panels  # the two panels made on the first call
         counts.append((len(boundary.ax.collections), len(boundary.ax.texts),
                        len(loss.ax.lines), len(loss.ax.texts)))
         diverged = s["lr"] == 30.0
@@ -317,3 +317,21 @@ def test_a_repainted_panel_matches_a_freshly_drawn_one():
     render(DEFAULTS | dict(dataset="spiral", epochs=5))  # something else first
     fresh = render_view(draw_playground, xor, VIEW["figsize"], VIEW["panels"], VIEW["margins"])
     assert render(xor) == fresh
+
+
+def test_a_loss_panel_repainted_with_no_finite_epoch_still_renders():
+    from dlcore.widgets import make_renderer
+
+    result = compute_playground(**DEFAULTS)
+    nothing = dict(result, status="diverged", epoch=np.arange(0),
+                   train_loss=np.zeros(0), test_loss=np.zeros(0))
+
+    def draw(axes, result):
+        if not hasattr(draw, "panel"):
+            draw.panel = LossPanel(axes)
+        draw.panel.paint(result)
+
+    render = make_renderer(draw, keep_figure=True, margins={})
+    render({"result": result})
+    assert render({"result": nothing})[:4] == b"\x89PNG"  # a log axis with nothing on it
+    assert draw.panel.ax.get_yscale() == "log"

@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
+from traitlets.config import Config
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPO / "notebooks"
@@ -104,22 +104,19 @@ def execute(path, timeout):
     widget shows (with store_widget_state=False it fails with a KeyError).
     """
     nb = nbformat.read(path, as_version=4)
+    config = Config()
     with tempfile.TemporaryDirectory() as sockets:
-        km = None
         if os.name == "posix":
             # Local socket files instead of TCP ports: nothing listens on the network, and
             # the kernel has no reason to warn about unencrypted TCP in the log.
-            km = KernelManager(kernel_name="python3", transport="ipc",
-                               ip=os.path.join(sockets, "kernel"))
-        client = NotebookClient(nb, km=km, timeout=timeout, store_widget_state=True,
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = os.path.join(sockets, "kernel")
+        client = NotebookClient(nb, timeout=timeout, store_widget_state=True, config=config,
                                 resources={"metadata": {"path": str(path.parent)}})
         try:
             client.execute()
         except Exception as exc:  # a failing cell, a timeout or a dead kernel: report, go on
             return nb, exc
-        finally:
-            if km is not None and km.has_kernel:
-                km.shutdown_kernel(now=True)
     return nb, None
 
 
