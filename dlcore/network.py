@@ -107,22 +107,29 @@ class Sequential:
         applies there, slide 39) and 0.0 for biases. If a layer was since packed into another
         network (a layer shared by two models), it is packed into this one again.
         """
-        if not all(p.base is self._theta for p in self.params().values()):
+        if self._first_unpacked() is not None:
             self._pack_parameters()
         return self._theta, self._grad_theta, self._is_weight
 
     def check_param_vector(self):
         """Raise if a layer replaced one of its parameter or gradient arrays instead of
         writing into it: the optimizer updates θ, so that layer would silently stop learning."""
+        name = self._first_unpacked()
+        if name is not None:
+            raise ValueError(
+                f"parameter {name!r} is no longer a view onto the network's parameter "
+                "vector θ: a layer must write its gradient into the array it has "
+                "(grads['W'][...] = ...) and never replace the arrays in params or grads "
+                "(see Sequential.param_vector)"
+            )
+
+    def _first_unpacked(self):
+        """Name of the first parameter whose array or gradient is not a view onto θ, or None."""
         grads = self.grads()
         for name, p in self.params().items():
             if p.base is not self._theta or grads[name].base is not self._grad_theta:
-                raise ValueError(
-                    f"parameter {name!r} is no longer a view onto the network's parameter "
-                    "vector θ: a layer must write its gradient into the array it has "
-                    "(grads['W'][...] = ...) and never replace the arrays in params or grads "
-                    "(see Sequential.param_vector)"
-                )
+                return name
+        return None
 
     def _pack_parameters(self):
         """Copy every parameter into one vector θ and make the layers' arrays views onto it."""

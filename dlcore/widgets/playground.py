@@ -380,11 +380,7 @@ def _two_axes(axes):
 def draw_playground(axes, **settings):
     """The view: train once by mini-batch SGD with ``settings`` (see compute_playground,
     slide 29), then draw the boundary on axes[0] and the loss curves on axes[1]."""
-    axes = _two_axes(axes)
-    result = compute_playground(**settings)
-    BoundaryPanel(axes[0], legend=True).paint(result)
-    LossPanel(axes[1]).paint(result)
-    return result
+    return repaint_playground()(axes, **settings)  # the view's drawing, on fresh panels
 
 
 def draw_playground_boundary(ax, result=None, **settings):
