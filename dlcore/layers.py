@@ -7,9 +7,10 @@ Every layer has
   is the data and needs no gradient);
 - ``params`` and ``grads``: dicts of arrays with the same keys. Optimizers update ``params``
   in place. Inside a Sequential these arrays are views onto one long vector θ (see
-  Sequential.param_vector), so a layer reads ``self.params[...]`` each time it computes and
-  writes its gradients into the arrays it has (``self.grads["W"][...] = ...``), never
-  replacing them.
+  Sequential.param_vector), so a layer reads ``self.params[...]`` each time it computes.
+  Writing gradients into the arrays it has (``self.grads["W"][...] = ...``) is fastest;
+  a layer that assigns new ones (``self.grads["W"] = ...``) also trains correctly, since
+  ``train`` then packs θ again after every backward.
 backward never modifies ``dout``.
 """
 

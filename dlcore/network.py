@@ -104,35 +104,24 @@ class Sequential:
 
         The layers' arrays are views onto θ and ∂L/∂θ, so updating θ in place updates every
         layer. ``is_weight`` is 1.0 where θ holds an entry of a weight matrix (L2 weight decay
-        applies there, slide 39) and 0.0 for biases. If a layer was since packed into another
-        network (a layer shared by two models), it is packed into this one again.
+        applies there, slide 39) and 0.0 for biases. If a layer has since replaced one of
+        its arrays (``self.grads["W"] = dout.T @ x``, as a student naturally writes) or was
+        packed into another network, θ is packed again, keeping the current values.
         """
-        if self._first_unpacked() is not None:
+        if self.has_unpacked_arrays():
             self._pack_parameters()
         return self._theta, self._grad_theta, self._is_weight
 
-    def check_param_vector(self):
-        """Raise if a layer replaced one of its parameter or gradient arrays instead of
-        writing into it: the optimizer updates θ, so that layer would silently stop learning."""
-        name = self._first_unpacked()
-        if name is not None:
-            raise ValueError(
-                f"parameter {name!r} is no longer a view onto the network's parameter "
-                "vector θ: a layer must write its gradient into the array it has "
-                "(grads['W'][...] = ...) and never replace the arrays in params or grads "
-                "(see Sequential.param_vector)"
-            )
-
-    def _first_unpacked(self):
-        """Name of the first parameter whose array or gradient is not a view onto θ, or None."""
+    def has_unpacked_arrays(self):
+        """True when some parameter or gradient array is not a view onto θ (a layer replaced
+        it instead of writing into it, or another network packed it)."""
         grads = self.grads()
-        for name, p in self.params().items():
-            if p.base is not self._theta or grads[name].base is not self._grad_theta:
-                return name
-        return None
+        return any(p.base is not self._theta or grads[name].base is not self._grad_theta
+                   for name, p in self.params().items())
 
     def _pack_parameters(self):
-        """Copy every parameter into one vector θ and make the layers' arrays views onto it."""
+        """Copy every parameter and gradient into one vector each (θ, ∂L/∂θ) and make the
+        layers' arrays views onto them."""
         owners = [(layer.params, layer.grads, name)
                   for layer in _layers_with_params(self.layers) for name in layer.params]
         sizes = [params[name].size for params, _, name in owners]
@@ -146,6 +135,8 @@ class Sequential:
             shape = params[name].shape
             self._theta[window] = params[name].ravel()
             self._is_weight[window] = 1.0 if len(shape) >= 2 else 0.0
+            if name in grads and np.shape(grads[name]) == shape:
+                self._grad_theta[window] = np.ravel(grads[name])
             params[name] = self._theta[window].reshape(shape)
             grads[name] = self._grad_theta[window].reshape(shape)
             start += size

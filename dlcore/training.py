@@ -149,8 +149,13 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
                             f"(now lr={optimizer.lr})."
                         )
                     model.backward(need_dx=False)
-                    if epoch == 1 and start == 0:  # a layer that replaced an array would
-                        model.check_param_vector()  # silently stop learning: say so
+                    if epoch == 1 and start == 0:
+                        # A layer may assign new arrays (self.grads["W"] = ...) instead of
+                        # writing into its own: then θ is packed again after every backward,
+                        # so the optimizer always sees the current gradients.
+                        repack = model.has_unpacked_arrays()
+                    if repack:
+                        theta, grad_theta, is_weight = model.param_vector()
                     # W ← W - η g for every parameter at once (for SGD; slide 29)
                     optimizer.step_vector(theta, grad_theta, is_weight)
                     if train_metrics == "running":
