@@ -64,7 +64,7 @@ def evaluate(model, X, y):
 
 def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None,
           validation_fraction=None, patience=None, restore_best=True, seed=0,
-          progress=False, callback=None, train_metrics="exact"):
+          progress=False, callback=None, batch_callback=None, train_metrics="exact"):
     """Train ``model`` by mini-batch SGD with ``optimizer`` (slide 29).
 
     Each epoch shuffles the training set (seeded), splits it into batches of ``batch_size``
@@ -86,6 +86,8 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
     patience: stop when the validation loss has not improved for this many epochs, and
         (with ``restore_best``) put back the weights of the best epoch.
     progress: show a tqdm progress bar. callback(epoch, history) runs after each epoch.
+    batch_callback(loss): runs after each update with that batch's loss (e.g. to record
+        the loss of every iteration, notebook 07).
     Raises TrainingDiverged as soon as the loss becomes NaN or inf.
     """
     epochs = check_positive_int(epochs, "epochs")
@@ -158,6 +160,8 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
                         theta, grad_theta, is_weight = model.param_vector()
                     # W ← W - η g for every parameter at once (for SGD; slide 29)
                     optimizer.step_vector(theta, grad_theta, is_weight)
+                    if batch_callback is not None:
+                        batch_callback(loss)
                     if train_metrics == "running":
                         loss_sum += loss * len(scores)
                         if classifier:

@@ -295,6 +295,20 @@ def test_callback_receives_the_returned_history():
     assert seen and all(h is returned for h in seen)
 
 
+def test_batch_callback_sees_every_update_with_its_batch_loss():
+    X, y = small_problem(n=60)
+    losses = []
+    model, opt = build_mlp((5, 6, 2), seed=0), SGD(lr=0.1)
+    history = train(model, opt, X, y, epochs=3, batch_size=16, train_metrics="running",
+                    batch_callback=losses.append)
+    assert len(losses) == opt.t == 3 * 4  # ceil(60 / 16) = 4 batches per epoch
+    # the running train loss is the sample-weighted mean of the epoch's batch losses
+    sizes = np.array([16, 16, 16, 12])
+    for epoch in range(3):
+        batch = np.array(losses[4 * epoch:4 * epoch + 4])
+        assert np.isclose(history.train_loss[epoch], np.sum(batch * sizes) / 60)
+
+
 # --- summary, state_dict -----------------------------------------------------------------------
 
 
