@@ -26,6 +26,9 @@ def test_export_introduction(tmp_path):
     assert '<html lang="ja">' in html
     assert "はじめに" in html and re.search(r"[\u3040-\u30ff]", html)  # Japanese text
     assert "Traceback" not in html
+    alts = re.findall(r'<img alt="([^"]*)"', html) + re.findall(r'<img [^>]*alt="([^"]*)"', html)
+    assert alts and all(a.startswith("図") for a in alts), alts  # Japanese alt text
+    assert "No description" not in html
 
     index_html = index.read_text(encoding="utf-8")
     assert '<html lang="ja">' in index_html and "コースの地図" in index_html

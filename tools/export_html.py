@@ -70,6 +70,10 @@ td.slides {{ white-space: nowrap; }}
 </html>
 """
 
+NO_ALT = "No description has been provided for this image"  # what nbconvert writes
+FIGURE_TITLE_RE = re.compile(r"""(?:suptitle|set_title|title)\s*[=(]\s*f?(["'])(?P<text>.+?)\1""")
+HEADING_RE = re.compile(r"^#{1,4}\s+(?P<text>.+)$", re.M)
+
 NAV_STYLE = ("font-family: sans-serif; padding: 0.5rem 1rem; border-bottom: 1px solid #ddd; "
              "display: flex; gap: 1.5rem;")
 
@@ -160,7 +164,41 @@ def make_widgets_static(nb):
                 images = widget_images(data[WIDGET_VIEW].get("model_id"), state)
                 output["data"] = {"text/html": WIDGET_NOTE.format(
                     WIDGET_FIRST_VIEW if images else "") + "".join(
-                    f'<img src="data:image/png;base64,{png}">' for png in images)}
+                    f'<img src="data:image/png;base64,{png}" alt="{NO_ALT}">'
+                    for png in images)}
+
+
+def figure_descriptions(nb):
+    """A short Japanese description for the figures of each cell (None for cells without).
+
+    The description is the figure's title as the cell's code writes it (title=..., set_title,
+    suptitle; the parts of an f-string in braces dropped), else the section it stands in.
+    """
+    descriptions, section = [], ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            headings = HEADING_RE.findall(cell.source)
+            section = headings[-1].strip() if headings else section
+            descriptions.append(None)
+            continue
+        match = FIGURE_TITLE_RE.search(cell.source)
+        title = re.sub(r"\s+", " ", re.sub(r"\{[^}]*\}", "…", match["text"])) if match else ""
+        descriptions.append(f"図：{title}" if title else f"図（{section}）" if section else "図")
+    return descriptions
+
+
+def describe_images(body, nb):
+    """Replace nbconvert's English placeholder alt text by each cell's Japanese description."""
+    from bs4 import BeautifulSoup  # nbconvert's own dependency
+
+    soup = BeautifulSoup(body, features="html.parser")
+    cells = soup.select("div.jp-Cell")
+    if len(cells) != len(nb.cells):  # the template changed: keep the page as it is
+        return body
+    for div, description in zip(cells, figure_descriptions(nb)):
+        for img in div.select(f'img[alt="{NO_ALT}"]'):
+            img["alt"] = description or "図"
+    return str(soup)
 
 
 def navigation(pages, i):
@@ -182,6 +220,7 @@ def write_page(nb, out_path, title, nav, mathjax_url=None):
     if mathjax_url:
         exporter.mathjax_url = mathjax_url
     body, _ = exporter.from_notebook_node(nb)
+    body = describe_images(body, nb)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
     out_path.write_text(body, encoding="utf-8")
 
