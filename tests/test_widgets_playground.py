@@ -21,8 +21,8 @@ from dlcore.widgets.playground import (
     repaint_playground,
 )
 
-ARRAYS = ("X_train", "y_train", "X_test", "y_test", "xx", "yy", "proba", "epoch",
-          "train_loss", "test_loss")
+ARRAYS = ("X_train", "y_train", "X_val", "y_val", "xx", "yy", "proba", "epoch",
+          "train_loss", "val_loss")
 
 
 @pytest.fixture(scope="module")
@@ -53,59 +53,59 @@ def test_default_run_shapes_and_values(default):
     assert r["status"] == "ok" and r["message"] == ""
     n_train = round(DEFAULTS["train_ratio"] * N_POINTS)
     assert r["X_train"].shape == (n_train, 2) and r["y_train"].shape == (n_train,)
-    assert r["X_test"].shape == (N_POINTS - n_train, 2)
+    assert r["X_val"].shape == (N_POINTS - n_train, 2)
     assert r["xx"].shape == r["yy"].shape == r["proba"].shape == (RESOLUTION, RESOLUTION)
     assert np.all((r["proba"] >= 0) & (r["proba"] <= 1))
     epochs = DEFAULTS["epochs"]
     np.testing.assert_array_equal(r["epoch"], np.arange(epochs + 1))
-    assert r["train_loss"].shape == r["test_loss"].shape == (epochs + 1,)
+    assert r["train_loss"].shape == r["val_loss"].shape == (epochs + 1,)
     # 100 training points in batches of 20: 5 updates per epoch
     assert r["updates"] == epochs * iterations_per_epoch(n_train, DEFAULTS["batch_size"]) == 150
     assert r["n_params"] == (2 * 8 + 8) + (8 * 8 + 8) + (8 + 1)
     # the grid covers every point
-    assert np.abs(np.concatenate([r["X_train"], r["X_test"]])).max() < r["extent"]
+    assert np.abs(np.concatenate([r["X_train"], r["X_val"]])).max() < r["extent"]
 
 
 def test_default_run_learns_the_circle(default):
     r = default
     assert r["train_loss"][-1] < 0.5 * r["train_loss"][0]
-    assert r["test_loss"][-1] < 0.5 * r["test_loss"][0]
-    assert r["train_acc"] >= 0.9 and r["test_acc"] >= 0.9
+    assert r["val_loss"][-1] < 0.5 * r["val_loss"][0]
+    assert r["train_acc"] >= 0.9 and r["val_acc"] >= 0.9
     # before training the network knows nothing: a loss near ln 2
     assert abs(r["train_loss"][0] - np.log(2)) < 0.2
 
 
-def test_boundary_agrees_with_the_test_accuracy(default):
-    # classify each test point by the grid cell it falls into: close to the reported accuracy
+def test_boundary_agrees_with_the_val_accuracy(default):
+    # classify each validation point by the grid cell it falls into: close to the reported accuracy
     r = default
     xs, ys = r["xx"][0], r["yy"][:, 0]
-    col = np.clip(np.searchsorted(xs, r["X_test"][:, 0]), 0, RESOLUTION - 1)
-    row = np.clip(np.searchsorted(ys, r["X_test"][:, 1]), 0, RESOLUTION - 1)
-    grid_acc = np.mean((r["proba"][row, col] > 0.5) == r["y_test"])
-    assert abs(grid_acc - r["test_acc"]) <= 0.05
+    col = np.clip(np.searchsorted(xs, r["X_val"][:, 0]), 0, RESOLUTION - 1)
+    row = np.clip(np.searchsorted(ys, r["X_val"][:, 1]), 0, RESOLUTION - 1)
+    grid_acc = np.mean((r["proba"][row, col] > 0.5) == r["y_val"])
+    assert abs(grid_acc - r["val_acc"]) <= 0.05
 
 
 def test_spiral_needs_hidden_layers():
     settings = dict(dataset="spiral", noise=0.0, train_ratio=0.7, neurons=16, lr=0.03,
                     batch_size=20, epochs=300, seed=0, optimizer="adam")
     linear = compute_playground(**settings | dict(hidden_layers=0, activation="relu"))
-    assert linear["test_acc"] < 0.6
+    assert linear["val_acc"] < 0.6
     for activation in ("relu", "tanh"):
         deep = compute_playground(**settings | dict(hidden_layers=2, activation=activation))
         assert deep["status"] == "ok"
-        assert deep["test_acc"] > 0.85, activation
+        assert deep["val_acc"] > 0.85, activation
 
 
 def test_gaussian_is_easy_without_hidden_layers():
     r = compute_playground(**DEFAULTS | dict(dataset="gaussian", hidden_layers=0))
-    assert r["test_acc"] >= 0.95
+    assert r["val_acc"] >= 0.95
     assert r["n_params"] == 3  # w_1, w_2 and the bias: a single line (slides 4-6)
 
 
 def test_xor_needs_a_hidden_layer():
     linear = compute_playground(**DEFAULTS | dict(dataset="xor", hidden_layers=0))
     deep = compute_playground(**DEFAULTS | dict(dataset="xor", hidden_layers=2))
-    assert linear["test_acc"] < 0.75 <= 0.85 <= deep["test_acc"]
+    assert linear["val_acc"] < 0.75 <= 0.85 <= deep["val_acc"]
 
 
 def test_huge_learning_rate_diverges_with_a_message():
@@ -113,10 +113,10 @@ def test_huge_learning_rate_diverges_with_a_message():
     assert r["status"] == "diverged"
     assert "学習率" in r["message"] and "発散" in r["message"]
     assert r["proba"] is None
-    assert math.isnan(r["train_acc"]) and math.isnan(r["test_acc"])
+    assert math.isnan(r["train_acc"]) and math.isnan(r["val_acc"])
     # the curves keep the finite epochs before the divergence
     assert 1 <= len(r["train_loss"]) < DEFAULTS["epochs"] + 1
-    assert np.all(np.isfinite(r["train_loss"])) and np.all(np.isfinite(r["test_loss"]))
+    assert np.all(np.isfinite(r["train_loss"])) and np.all(np.isfinite(r["val_loss"]))
     assert r["updates"] < 150
 
 
@@ -138,7 +138,7 @@ def test_same_seed_gives_the_same_result(default):
     again = compute_playground(**DEFAULTS)
     for key in ARRAYS:
         np.testing.assert_array_equal(again[key], default[key])
-    for key in ("train_acc", "test_acc", "updates", "status"):
+    for key in ("train_acc", "val_acc", "updates", "status"):
         assert again[key] == default[key]
 
 
@@ -150,8 +150,8 @@ def test_other_seed_gives_other_data(default):
 def test_train_ratio_changes_the_split_sizes():
     small = compute_playground(**DEFAULTS | dict(train_ratio=0.3, epochs=2))
     large = compute_playground(**DEFAULTS | dict(train_ratio=0.8, epochs=2))
-    assert len(small["X_train"]) == 60 and len(small["X_test"]) == 140
-    assert len(large["X_train"]) == 160 and len(large["X_test"]) == 40
+    assert len(small["X_train"]) == 60 and len(small["X_val"]) == 140
+    assert len(large["X_train"]) == 160 and len(large["X_val"]) == 40
     assert small["updates"] == 2 * 3 and large["updates"] == 2 * 8  # ceil(60/20), ceil(160/20)
     # fair comparisons: the smaller training set is part of the larger one
     small_rows = {tuple(x) for x in small["X_train"]}
@@ -161,7 +161,7 @@ def test_train_ratio_changes_the_split_sizes():
 def test_network_settings_keep_the_data_and_split(default):
     other = compute_playground(**DEFAULTS | dict(hidden_layers=1, neurons=3, lr=0.1,
                                                  batch_size=5, epochs=3))
-    for key in ("X_train", "y_train", "X_test", "y_test"):
+    for key in ("X_train", "y_train", "X_val", "y_val"):
         np.testing.assert_array_equal(other[key], default[key])
 
 
@@ -190,13 +190,13 @@ def test_every_dataset_and_activation_runs(dataset, activation):
     r = compute_playground(**DEFAULTS | dict(dataset=dataset, activation=activation,
                                              epochs=3, noise=0.3))
     assert r["status"] == "ok"
-    assert 0 <= r["test_acc"] <= 1 and np.all(np.isfinite(r["proba"]))
+    assert 0 <= r["val_acc"] <= 1 and np.all(np.isfinite(r["proba"]))
 
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam"])
 def test_other_optimizers_learn_the_circle(optimizer):
     r = compute_playground(**DEFAULTS | dict(lr=0.03), optimizer=optimizer)
-    assert r["status"] == "ok" and r["test_acc"] >= 0.9
+    assert r["status"] == "ok" and r["val_acc"] >= 0.9
 
 
 @pytest.mark.parametrize("key, value, error", [
@@ -222,7 +222,7 @@ def test_draw_playground_fills_both_panels():
     fig, axes = plt.subplots(1, 2, squeeze=False)
     result = draw_playground(axes, **DEFAULTS)
     boundary, loss = axes.ravel()
-    assert f"{result['test_acc']:.0%}" in boundary.get_title()
+    assert f"{result['val_acc']:.0%}" in boundary.get_title()
     assert len(boundary.images) == 1  # the heatmap
     assert len(loss.lines) == 2 and loss.get_legend() is not None
     assert "150" in loss.get_title()  # the number of updates
@@ -324,7 +324,7 @@ def test_a_loss_panel_repainted_with_no_finite_epoch_still_renders():
 
     result = compute_playground(**DEFAULTS)
     nothing = dict(result, status="diverged", epoch=np.arange(0),
-                   train_loss=np.zeros(0), test_loss=np.zeros(0))
+                   train_loss=np.zeros(0), val_loss=np.zeros(0))
 
     def draw(axes, result):
         if not hasattr(draw, "panel"):

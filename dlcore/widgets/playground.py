@@ -2,7 +2,7 @@
 
 Pick a 2-D dataset, a network and the settings of mini-batch SGD; the view trains the network
 from scratch with ``dlcore.train`` and shows the decision boundary (a heatmap of P(class 1) with
-the training and test points) and the training and test loss per epoch.
+the training and validation points) and the training and validation loss per epoch.
 
 - ``compute_playground(dataset, noise, train_ratio, hidden_layers, neurons, activation, lr,
   batch_size, l2, epochs, seed)`` -- one complete training run, returned as plain data;
@@ -17,6 +17,10 @@ the training and test points) and the training and test loss per epoch.
 Every run starts from the same seed, so moving one slider changes only what that slider
 controls: the data (seed, noise), the split (seed, train_ratio), the initial weights and the
 order of the mini-batches come from separate random streams of ``seed``.
+
+The points held out from training are validation data (slide 38): the view is for choosing
+settings, so a test set has no place in it. A choice made here is measured once, at the end,
+on fresh data (``make_2d_dataset`` with another seed) through the returned ``model``.
 """
 
 import math
@@ -64,7 +68,7 @@ MAX_NEURONS = 32
 MAX_NOISE = 1.0
 """Largest number of hidden layers, of neurons per hidden layer, and of the data noise."""
 N_POINTS = 200
-"""Points per dataset, shared between the training and the test part."""
+"""Points per dataset, shared between the training and the validation part."""
 RESOLUTION = 60
 """The boundary grid has RESOLUTION x RESOLUTION points (evaluated once, after training)."""
 UNSTABLE_LOSS = np.log(2.0) + 0.1
@@ -89,7 +93,7 @@ def iterations_per_epoch(n, batch_size):
 
 
 def _split(n, train_ratio, rng):
-    """Indices of the training and test part: the first round(ratio * n) of a permutation."""
+    """Indices of the training and validation part: the first round(ratio * n) of a permutation."""
     n_train = int(round(train_ratio * n))
     if not 2 <= n_train <= n - 2:
         raise ValueError(f"train_ratio={train_ratio} leaves {n_train} of {n} points for "
@@ -119,7 +123,7 @@ def compute_playground(dataset="circle", noise=0.1, train_ratio=0.5, hidden_laye
     """Train a fresh MLP on a 2-D dataset by mini-batch SGD and return what the view shows.
 
     Data: ``make_2d_dataset(dataset, N_POINTS, noise, seed)``, split into round(train_ratio
-    * N_POINTS) training points and the rest for testing. Network: 2 inputs,
+    * N_POINTS) training points and the rest for validation. Network: 2 inputs,
     ``hidden_layers`` layers of ``neurons`` units with ``activation``, 1 output u with
     P(class 1) = σ(u) and the cross-entropy loss (slides 16, 36). Training:
     ``dlcore.train`` with W ← W − η (1/m) Σ_j ∂L_j/∂W over mini-batches of m = ``batch_size``
@@ -131,18 +135,19 @@ def compute_playground(dataset="circle", noise=0.1, train_ratio=0.5, hidden_laye
                             both the initial loss and UNSTABLE_LOSS: the steps overshoot);
                             or "diverged" (the loss became NaN/inf); and a Japanese text
                             saying why (empty for "ok")
-        X_train, y_train, X_test, y_test
+        X_train, y_train, X_val, y_val
         xx, yy, proba       the RESOLUTION x RESOLUTION grid and P(class 1) on it, computed once
                             after training (proba is None when the run diverged)
         extent              half-width of the square shown
-        epoch, train_loss, test_loss
+        epoch, train_loss, val_loss
                             epochs 0 (before training), 1, 2, ... and the cross-entropy on the
-                            whole training and test part after each (without the L2 term);
+                            whole training and validation part after each (without the L2 term);
                             a diverged run keeps the epochs before the divergence
-        train_acc, test_acc final accuracies (NaN when the run diverged)
+        train_acc, val_acc  final accuracies (NaN when the run diverged)
         updates             parameter updates made: epochs x ceil(n_train / batch_size)
                             (iterations_per_epoch) when training ran to the end
         n_params            number of weights and biases of the network
+        model               the trained network (to measure it on a test set at the end)
     The same arguments always give the same result.
     """
     dataset = check_choice(dataset, "dataset", DATASETS)
@@ -166,25 +171,25 @@ def compute_playground(dataset="circle", noise=0.1, train_ratio=0.5, hidden_laye
     split_rng, init_rng, order_rng = (np.random.default_rng(s)
                                       for s in np.random.SeedSequence(seed).spawn(3))
     X, y = make_2d_dataset(dataset, n=N_POINTS, noise=noise, seed=seed)
-    train_idx, test_idx = _split(N_POINTS, train_ratio, split_rng)
-    X_train, y_train, X_test, y_test = X[train_idx], y[train_idx], X[test_idx], y[test_idx]
+    train_idx, val_idx = _split(N_POINTS, train_ratio, split_rng)
+    X_train, y_train, X_val, y_val = X[train_idx], y[train_idx], X[val_idx], y[val_idx]
 
     model = build_mlp([2] + [neurons] * hidden_layers + [1], activation=activation,
                       loss="sigmoid_cross_entropy", seed=init_rng)
     opt = make_optimizer(optimizer, lr=lr, weight_decay=l2)
     loss0_train, _ = evaluate(model, X_train, y_train)
-    loss0_test, _ = evaluate(model, X_test, y_test)
+    loss0_val, _ = evaluate(model, X_val, y_val)
     seen = {}  # the History so far, kept by the callback in case training diverges
     status, message = "ok", ""
     try:
         history = train(model, opt, X_train, y_train, epochs=epochs, batch_size=batch_size,
-                        validation_data=(X_test, y_test), seed=order_rng,
+                        validation_data=(X_val, y_val), seed=order_rng,
                         callback=lambda epoch, h: seen.update(history=h))
     except TrainingDiverged:
         history = seen.get("history")
         status = "diverged"
     train_loss = [loss0_train] + (list(history.train_loss) if history else [])
-    test_loss = [loss0_test] + (list(history.val_loss) if history else [])
+    val_loss = [loss0_val] + (list(history.val_loss) if history else [])
 
     extent = max(MIN_EXTENT, float(np.abs(X).max()) + 0.1)
     corners = np.array([[-extent, -extent], [extent, extent]])
@@ -193,29 +198,30 @@ def compute_playground(dataset="circle", noise=0.1, train_ratio=0.5, hidden_laye
     if status == "ok":
         with np.errstate(over="ignore", invalid="ignore"):
             proba = model.predict_proba(points)[:, 1].reshape(xx.shape)
-        curves_finite = np.all(np.isfinite(train_loss)) and np.all(np.isfinite(test_loss))
+        curves_finite = np.all(np.isfinite(train_loss)) and np.all(np.isfinite(val_loss))
         if not (curves_finite and np.all(np.isfinite(proba))):
             status, proba = "diverged", None  # blew up in the last epoch's evaluation
     if status == "ok" and train_loss[-1] > max(train_loss[0], UNSTABLE_LOSS):
         status, message = "unstable", _unstable_message(lr, train_loss[-1], train_loss[0])
     if status == "diverged":
-        finite = np.isfinite(train_loss) & np.isfinite(test_loss)
+        finite = np.isfinite(train_loss) & np.isfinite(val_loss)
         n_ok = int(np.argmin(finite)) if not finite.all() else len(finite)
-        train_loss, test_loss = train_loss[:n_ok], test_loss[:n_ok]
+        train_loss, val_loss = train_loss[:n_ok], val_loss[:n_ok]
         message = _divergence_message(lr, l2, epoch=n_ok)
-        train_acc = test_acc = float("nan")
+        train_acc = val_acc = float("nan")
     else:
-        train_acc, test_acc = history.train_acc[-1], history.val_acc[-1]
+        train_acc, val_acc = history.train_acc[-1], history.val_acc[-1]
 
     return {
         "status": status, "message": message,
-        "X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test,
+        "X_train": X_train, "y_train": y_train, "X_val": X_val, "y_val": y_val,
         "xx": xx, "yy": yy, "proba": proba, "extent": extent,
         "epoch": np.arange(len(train_loss)),
-        "train_loss": np.array(train_loss), "test_loss": np.array(test_loss),
-        "train_acc": float(train_acc), "test_acc": float(test_acc),
+        "train_loss": np.array(train_loss), "val_loss": np.array(val_loss),
+        "train_acc": float(train_acc), "val_acc": float(val_acc),
         "updates": opt.t,
         "n_params": model.n_params,
+        "model": model,
     }
 
 
@@ -253,7 +259,7 @@ def _fixed_title(ax):
 
 class BoundaryPanel:
     """The boundary panel (slide 29): a heatmap of P(class 1) = σ(u) on the grid (blue 0 ->
-    red 1), the decision boundary P = 0.5, the training points (circles) and the test points
+    red 1), the decision boundary P = 0.5, the training points (circles) and the validation points
     (triangles). A run that is not "ok" shows its message: over the empty plane when it
     diverged, at the top when it was unstable.
 
@@ -272,18 +278,18 @@ class BoundaryPanel:
         self.train_points = ax.scatter(empty[:, 0], empty[:, 1], c=[], cmap=_POINT_CMAP,
                                        vmin=0, vmax=1, s=16, edgecolors="white",
                                        linewidths=0.6, label="訓練データ")
-        self.test_points = ax.scatter(empty[:, 0], empty[:, 1], c=[], cmap=_POINT_CMAP,
+        self.val_points = ax.scatter(empty[:, 0], empty[:, 1], c=[], cmap=_POINT_CMAP,
                                       vmin=0, vmax=1, s=22, marker="^", edgecolors="k",
-                                      linewidths=0.6, label="テストデータ")
+                                      linewidths=0.6, label="検証データ")
         self.message = ax.text(0, 0, "", ha="center", color="darkred", bbox=_BOX,
                                visible=False)
         ticks = [-1, 0, 1]  # few tick labels: text layout is most of the drawing time
         ax.set(xticks=ticks, yticks=ticks, xlabel="$x_1$", ylabel="$x_2$")
         _fixed_title(ax)
-        if legend:  # the shape tells training from test points; the colour is the class
+        if legend:  # the shape tells training from validation points; the colour is the class
             marker = dict(ls="", mfc="lightgray", mec="k", mew=0.6)
             ax.legend(handles=[Line2D([], [], marker="o", ms=4, label="訓練データ", **marker),
-                               Line2D([], [], marker="^", ms=5, label="テストデータ", **marker)],
+                               Line2D([], [], marker="^", ms=5, label="検証データ", **marker)],
                       loc="lower left", fontsize=7)
 
     def paint(self, result, title=None):
@@ -300,8 +306,8 @@ class BoundaryPanel:
                                        levels=[0.5], colors="k", linewidths=1)
         self.train_points.set_offsets(result["X_train"])
         self.train_points.set_array(result["y_train"])
-        self.test_points.set_offsets(result["X_test"])
-        self.test_points.set_array(result["y_test"])
+        self.val_points.set_offsets(result["X_val"])
+        self.val_points.set_array(result["y_val"])
         self.message.set_visible(result["status"] != "ok")
         if diverged:
             self.message.set(text=_wrap_japanese(result["message"]), position=(0, 0),
@@ -310,21 +316,21 @@ class BoundaryPanel:
             self.message.set(text=_wrap_japanese(result["message"], 26),
                              position=(0, 0.95 * e), va="top", fontsize=7)
         if title is None:
-            title = (f"訓練 {result['train_acc']:.0%}・テスト {result['test_acc']:.0%} 正解"
+            title = (f"訓練 {result['train_acc']:.0%}・検証 {result['val_acc']:.0%} 正解"
                      if not diverged else "学習が発散しました")
         ax.set(xlim=(-e, e), ylim=(-e, e))
         ax.set_title(title, fontsize=10)
 
 
 class LossPanel:
-    """The loss panel: training and test loss L (mean cross-entropy, slide 16) after each
+    """The loss panel: training and validation loss L (mean cross-entropy, slide 16) after each
     epoch of SGD (slide 29), on a logarithmic axis when the run was unstable or diverged;
     a diverged run says so. Made once, repainted by ``paint(result)`` like BoundaryPanel."""
 
     def __init__(self, ax):
         self.ax = ax
         (self.train_line,) = ax.plot([], [], label="訓練データ")
-        (self.test_line,) = ax.plot([], [], "--", label="テストデータ")
+        (self.val_line,) = ax.plot([], [], "--", label="検証データ")
         self.message = ax.text(0.5, 0.5, "損失が NaN/無限大になったため\nここで打ち切りました",
                                transform=ax.transAxes, ha="center", va="center",
                                color="darkred", visible=False)
@@ -336,7 +342,7 @@ class LossPanel:
     def paint(self, result):
         ax, status = self.ax, result["status"]
         self.train_line.set_data(result["epoch"], result["train_loss"])
-        self.test_line.set_data(result["epoch"], result["test_loss"])
+        self.val_line.set_data(result["epoch"], result["val_loss"])
         self.message.set_visible(status == "diverged")
         ax.set_title({
             "ok": f"損失の推移（更新 {result['updates']} 回）",
@@ -345,7 +351,7 @@ class LossPanel:
         }[status], fontsize=10)
         # The loss grew by orders of magnitude when not "ok": a logarithmic axis shows it all.
         ax.set_yscale("linear" if status == "ok" else "log")
-        losses = np.concatenate([result["train_loss"], result["test_loss"]])
+        losses = np.concatenate([result["train_loss"], result["val_loss"]])
         positive = losses[losses > 0]  # a log axis cannot show 0
         if status == "ok":
             ax.set_ylim(0, 1.05 * max(losses.max(), 1e-3))
@@ -385,7 +391,7 @@ def draw_playground(axes, **settings):
 
 def draw_playground_boundary(ax, result=None, **settings):
     """One contact-sheet panel: the boundary after training with ``settings`` (slide 29),
-    titled with the dataset, the hidden layers and the test accuracy. Pass ``result`` (the
+    titled with the dataset, the hidden layers and the validation accuracy. Pass ``result`` (the
     return value of ``compute_playground(**settings)``) to draw a run already computed
     instead of training again."""
     if result is None:
@@ -393,7 +399,7 @@ def draw_playground_boundary(ax, result=None, **settings):
     s = DEFAULTS | settings
     layers = "隠れ層なし" if s["hidden_layers"] == 0 else \
         f"隠れ層 {s['hidden_layers']}×{s['neurons']}"
-    outcome = {"ok": f"テスト {result['test_acc']:.0%}", "unstable": "不安定",
+    outcome = {"ok": f"検証 {result['val_acc']:.0%}", "unstable": "不安定",
                "diverged": "発散"}[result["status"]]
     draw_boundary_panel(ax, result, title=f"{DATASET_LABELS[s['dataset']]}・{layers}：{outcome}")
     return result
@@ -428,7 +434,7 @@ tight_layout is ~60 ms faster."""
 
 
 def show_playground(**overrides):
-    """The playground view (slide 29): dataset, noise, train/test ratio, hidden layers,
+    """The playground view (slide 29): dataset, noise, train/validation ratio, hidden layers,
     neurons per layer, activation, learning rate η (logarithmic), batch size m, L2 rate λ,
     epochs, seed and optimizer. Every change retrains from the same seed, when the slider
     is released (heavy=True). ``overrides`` change the starting values of DEFAULTS."""
