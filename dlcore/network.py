@@ -171,13 +171,16 @@ class Sequential:
                 layer.running_var = state[f"{name}.running_var"].copy()
 
     def summary(self):
-        """A readable table of layers, output widths and parameter counts."""
-        lines = [f"{'#':>2}  {'layer':<34}{'params':>8}"]
+        """A readable table, in Japanese for the notebooks: one row per layer with its number,
+        name and parameter count (番号, 層, パラメータ数), then the loss (損失) and the total
+        (パラメータ数の合計)."""
+        # the header is padded by hand: a Japanese character takes two columns of a terminal
+        lines = ["番号  層" + " " * 32 + "パラメータ数"]
         for k, layer in enumerate(self.layers):
             count = sum(p.size for p in layer.params.values())
-            lines.append(f"{k:>2}  {repr(layer):<34}{count:>8}")
-        lines.append(f"    loss: {type(self.loss_layer).__name__:<28}{'':>8}")
-        lines.append(f"    total parameters: {self.n_params}")
+            lines.append(f"{k:>4}  {repr(layer):<34}{count:>12}")
+        lines.append(f"      損失: {type(self.loss_layer).__name__}")
+        lines.append(f"      パラメータ数の合計: {self.n_params}")
         return "\n".join(lines)
 
     def __repr__(self):

@@ -316,12 +316,13 @@ def test_summary_lists_layers_and_total_parameters():
     model = build_mlp((64, 100, 10), "relu", seed=0)
     text = model.summary()
     assert model.n_params == 64 * 100 + 100 + 100 * 10 + 10 == 7510
-    assert "total parameters: 7510" in text
+    assert "パラメータ数の合計: 7510" in text
     lines = text.splitlines()
     assert any("Linear(64 -> 100)" in line and line.rstrip().endswith("6500") for line in lines)
     assert any("ReLU()" in line and line.rstrip().endswith(" 0") for line in lines)
     assert any("Linear(100 -> 10)" in line and line.rstrip().endswith("1010") for line in lines)
-    assert "SoftmaxCrossEntropy" in text
+    assert "損失: SoftmaxCrossEntropy" in text
+    assert lines[0].split() == ["番号", "層", "パラメータ数"]  # Japanese headers (notebooks)
     assert text.index("Linear(64 -> 100)") < text.index("ReLU()") < text.index("Linear(100 -> 10)")
     assert repr(model) == text
 
@@ -335,7 +336,7 @@ def test_summary_with_batchnorm_dropout_and_residual():
     expected = (4 * 8 + 8) + 2 * 8 + (8 * 8 + 8) + (8 * 3 + 3)
     assert model.n_params == expected
     text = model.summary()
-    assert f"total parameters: {expected}" in text
+    assert f"パラメータ数の合計: {expected}" in text
     for name in ("BatchNorm(8)", "Dropout(rate=0.5)", "Residual(Linear(8 -> 8), ReLU())",
                  "Linear(8 -> 3)"):
         assert name in text
