@@ -3,9 +3,9 @@ cross_val_score and GridSearchCV (slide 38: cross-validation) can train and scor
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .checks import as_float_array
 from .network import build_mlp
 from .optimizers import make_optimizer
 from .training import train
@@ -16,6 +16,9 @@ class DLClassifier(ClassifierMixin, BaseEstimator):
     mini-batch ``optimizer`` with L2 weight decay ``weight_decay`` (slide 39).
 
     Labels may be any values; they are mapped to 0..K-1 internally (``classes_``).
+    Input is checked by scikit-learn's own validation (``validate_data``,
+    ``check_classification_targets``), so bad input gets the messages every scikit-learn
+    user knows, and scikit-learn's estimator checks (``check_estimator``) all pass.
     """
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", optimizer="adam",
@@ -32,13 +35,9 @@ class DLClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Train a fresh network on (X, y); returns self."""
-        X = as_float_array(X, "X", ndim=2)
-        y = np.asarray(y)
-        if y.ndim != 1 or len(y) != len(X):
-            raise ValueError(f"y must be 1-D with one label per sample: y has shape {y.shape}, "
-                             f"X has {len(X)} samples")
+        X, y = validate_data(self, X, y, dtype=np.float64)  # also sets n_features_in_
+        check_classification_targets(y)  # continuous or NaN labels are not classes
         self.classes_, y_index = np.unique(y, return_inverse=True)
-        self.n_features_in_ = X.shape[1]
         sizes = (X.shape[1], *self.hidden_layer_sizes, len(self.classes_))
         self.model_ = build_mlp(sizes, activation=self.activation, seed=self.seed,
                                 dropout=self.dropout)
@@ -50,9 +49,11 @@ class DLClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``."""
         check_is_fitted(self, "model_")
+        X = validate_data(self, X, dtype=np.float64, reset=False)
         return self.model_.predict_proba(X)
 
     def predict(self, X):
         """The most probable class for each sample."""
         check_is_fitted(self, "model_")
+        X = validate_data(self, X, dtype=np.float64, reset=False)
         return self.classes_[self.model_.predict(X)]
