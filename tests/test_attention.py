@@ -134,3 +134,100 @@ def test_backward_with_wrong_dout_shape():
     att.forward(np.ones((2, 3)), np.ones((4, 3)), np.ones((4, 5)))
     with pytest.raises(ValueError, match=E("expects dout of shape (2, 5), got (2, 4)")):
         att.backward(np.ones((2, 4)))
+
+
+# ---- mask, positional encoding, multi-head attention --------------------------------------
+
+def test_mask_gives_zero_weight_and_equals_attention_over_the_allowed_keys():
+    from dlcore.attention import causal_mask
+    rng = np.random.default_rng(7)
+    Q, K, V = rng.normal(size=(4, 3)), rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    out, A = scaled_dot_product_attention(Q, K, V, mask=causal_mask(4))
+    assert np.all(A[np.triu_indices(4, 1)] == 0.0)
+    for i in range(4):
+        out_i, _ = scaled_dot_product_attention(Q[i:i + 1], K[:i + 1], V[:i + 1])
+        np.testing.assert_allclose(out[i], out_i[0], rtol=1e-13)
+
+
+def test_masked_attention_gradients():
+    from dlcore.attention import causal_mask
+    rng = np.random.default_rng(8)
+    Q, K, V = rng.normal(size=(5, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    att = ScaledDotProductAttention()
+    R = rng.normal(size=(5, 2))
+    mask = causal_mask(5)
+
+    def f(_):
+        return float(np.sum(att.forward(Q, K, V, mask=mask) * R))
+
+    att.forward(Q, K, V, mask=mask)
+    grads = att.backward(R)
+    for g, a in zip(grads, (Q, K, V)):
+        assert relative_error(g, numerical_gradient(f, a)) <= TOL
+
+
+def test_bad_masks():
+    Q = np.zeros((2, 3))
+    with pytest.raises(TypeError, match="mask must be a boolean array"):
+        scaled_dot_product_attention(Q, Q, Q, mask=np.ones((2, 2)))
+    with pytest.raises(ValueError, match=E("mask of shape (3, 3) does not fit")):
+        scaled_dot_product_attention(Q, Q, Q, mask=np.ones((3, 3), dtype=bool))
+    with pytest.raises(ValueError, match="a row of the mask is all False"):
+        scaled_dot_product_attention(Q, Q, Q, mask=np.array([[True, False], [False, False]]))
+
+
+def test_positional_encoding_formula():
+    from dlcore.attention import positional_encoding
+    PE = positional_encoding(7, 6)
+    assert PE.shape == (7, 6) and np.all(np.abs(PE) <= 1.0)
+    for t in range(7):
+        for i in range(3):
+            angle = t / 10000 ** (2 * i / 6)
+            assert np.isclose(PE[t, 2 * i], np.sin(angle)) and np.isclose(PE[t, 2 * i + 1],
+                                                                          np.cos(angle))
+    assert len({tuple(row) for row in PE.round(6)}) == 7  # every position is different
+
+
+def test_multi_head_equals_heads_one_by_one():
+    from dlcore.attention import multi_head_attention
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(2, 5, 6))
+    Wq, Wk, Wv, Wo = (rng.normal(size=(6, 6)) for _ in range(4))
+    out, A = multi_head_attention(X, Wq, Wk, Wv, Wo, n_heads=3)
+    assert out.shape == (2, 5, 6) and A.shape == (2, 3, 5, 5)
+    for b in range(2):
+        heads = []
+        for h in range(3):
+            cut = slice(2 * h, 2 * h + 2)
+            o, a = scaled_dot_product_attention(X[b] @ Wq[cut].T, X[b] @ Wk[cut].T,
+                                                X[b] @ Wv[cut].T)
+            np.testing.assert_allclose(A[b, h], a, rtol=1e-12)
+            heads.append(o)
+        np.testing.assert_allclose(out[b], np.hstack(heads) @ Wo.T, rtol=1e-12, atol=1e-13)
+    one, _ = multi_head_attention(X[0], Wq, Wk, Wv, np.eye(6), n_heads=1)
+    np.testing.assert_allclose(one, scaled_dot_product_attention(X[0] @ Wq.T, X[0] @ Wk.T,
+                                                                 X[0] @ Wv.T)[0], rtol=1e-12)
+
+
+def test_self_attention_ignores_order_without_positional_encoding():
+    from dlcore.attention import multi_head_attention, positional_encoding
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(5, 4))
+    W = [rng.normal(size=(4, 4)) for _ in range(4)]
+    perm = np.array([3, 0, 4, 1, 2])
+    out, _ = multi_head_attention(X, *W, n_heads=2)
+    out_perm, _ = multi_head_attention(X[perm], *W, n_heads=2)
+    np.testing.assert_allclose(out_perm, out[perm], rtol=1e-12)
+    PE = positional_encoding(5, 4)
+    with_pe, _ = multi_head_attention(X + PE, *W, n_heads=2)
+    with_pe_perm, _ = multi_head_attention(X[perm] + PE, *W, n_heads=2)
+    assert not np.allclose(with_pe_perm, with_pe[perm])
+
+
+def test_multi_head_bad_input():
+    from dlcore.attention import multi_head_attention
+    X, W = np.zeros((3, 6)), np.zeros((6, 6))
+    with pytest.raises(ValueError, match="not divisible by n_heads = 4"):
+        multi_head_attention(X, W, W, W, W, n_heads=4)
+    with pytest.raises(ValueError, match=E("Wo must have shape (6, 6)")):
+        multi_head_attention(X, W, W, W, np.zeros((6, 5)), n_heads=2)

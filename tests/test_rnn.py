@@ -137,3 +137,73 @@ def test_backward_with_wrong_dout_shape():
     message = E("RNN.backward expects dout of shape (2, 4), got (2, 3, 4)")
     with pytest.raises(ValueError, match=message):
         layer.backward(np.ones((2, 3, 4)))
+
+
+# ---- GRU (slide 43): the gated RNN ---------------------------------------------------------
+
+def gru_step(layer, x_t, h):
+    """One GRU step written from the docstring's equations, for one sequence."""
+    H = layer.hidden_size
+    Wx, Wh, b = layer.params["Wx"], layer.params["Wh"], layer.params["b"]
+    sig = lambda u: 1 / (1 + np.exp(-u))  # noqa: E731
+    z = sig(Wx[:H] @ x_t + Wh[:H] @ h + b[:H])
+    r = sig(Wx[H:2 * H] @ x_t + Wh[H:2 * H] @ h + b[H:2 * H])
+    c = np.tanh(Wx[2 * H:] @ x_t + Wh[2 * H:] @ (r * h) + b[2 * H:])
+    return (1 - z) * h + z * c
+
+
+def test_gru_forward_is_the_step_formula():
+    from dlcore.rnn import GRU
+    rng = np.random.default_rng(5)
+    layer = GRU(3, 4, return_sequences=True, seed=0)
+    layer.params["b"][...] = rng.normal(size=12)
+    x = rng.normal(size=(2, 5, 3))
+    out = layer.forward(x)
+    assert out.shape == (2, 5, 4)
+    for s in range(2):
+        h = np.zeros(4)
+        for t in range(5):
+            h = gru_step(layer, x[s, t], h)
+            np.testing.assert_allclose(out[s, t], h, rtol=1e-12, atol=1e-14)
+    last = GRU(3, 4, seed=0)
+    last.params["b"][...] = layer.params["b"]
+    np.testing.assert_allclose(last.forward(x), out[:, -1], rtol=1e-13)
+
+
+def test_gru_shapes_and_update_bias():
+    from dlcore.rnn import GRU
+    layer = GRU(2, 5, update_bias=-3.0, seed=0)
+    assert {k: v.shape for k, v in layer.params.items()} == {
+        "Wx": (15, 2), "Wh": (15, 5), "b": (15,)}
+    np.testing.assert_array_equal(layer.params["b"], np.r_[np.full(5, -3.0), np.zeros(10)])
+    assert repr(layer) == "GRU(2 -> 5)"
+
+
+@pytest.mark.parametrize("return_sequences", [False, True])
+@pytest.mark.parametrize("T", [1, 6])
+def test_gru_bptt_gradients(return_sequences, T):
+    from dlcore.rnn import GRU
+    rng = np.random.default_rng(6)
+    layer = GRU(3, 4, return_sequences=return_sequences, seed=1)
+    layer.params["b"][...] = 0.5 * rng.normal(size=12)
+    assert_small(check_layer_gradients(layer, rng.normal(size=(2, T, 3))))
+
+
+def test_gru_check_gradients_inside_sequential_and_dh():
+    from dlcore.rnn import GRU
+    x, y = recall_first(5, 7, seed=3)
+    model = Sequential([GRU(1, 4, seed=0), Linear(4, 2, seed=1)])
+    assert_small(check_gradients(model, x, y))
+    model.loss(x, y)
+    model.backward()
+    assert model.layers[0].dh.shape == (5, 7, 4)
+
+
+def test_gru_bad_input():
+    from dlcore.rnn import GRU
+    with pytest.raises(ValueError, match=E("GRU expects sequences of shape (n, T, 2)")):
+        GRU(2, 3).forward(np.zeros((4, 5, 3)))
+    layer = GRU(2, 3)
+    layer.forward(np.zeros((4, 5, 2)))
+    with pytest.raises(ValueError, match=E("GRU.backward expects dout of shape (4, 3)")):
+        layer.backward(np.zeros((4, 5, 3)))
