@@ -40,6 +40,31 @@ INSTALL_HINT = (
 _PARAM_NAMES = {"W": "weight", "b": "bias"}  # dlcore name -> torch name
 
 
+def torch_available():
+    """True when PyTorch can be imported (checked without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
+
+
+class _MissingTorchModule:
+    """Stands in for ``torch.nn.Module`` without PyTorch: a class can still be defined on it
+    (so a notebook runs top to bottom), but making an instance says how to install PyTorch."""
+
+    def __init__(self, *args, **kwargs):
+        raise ImportError(INSTALL_HINT)
+
+
+def torch_nn():
+    """``torch.nn``, or without PyTorch a stand-in whose ``Module`` can be subclassed (a class
+    ``class MLP(nn.Module)`` is then defined, and only making an instance raises ImportError)."""
+    if torch_available():
+        return import_torch().nn
+    import types
+
+    return types.SimpleNamespace(Module=_MissingTorchModule)
+
+
 def import_torch():
     """The ``torch`` module, or an ImportError that says how to install it."""
     try:
@@ -124,6 +149,29 @@ def copy_to_torch(model, net):
     return net
 
 
+def copy_linears_to_torch(model, module):
+    """Copy the weights of the dlcore ``model``'s Linear layers, in order, into the
+    ``nn.Linear`` layers of any torch ``module`` (in the order ``module.modules()`` lists them,
+    i.e. the order in which ``__init__`` created them). Used for a network written as an
+    ``nn.Module`` subclass, whose parameter names are its author's choice."""
+    torch = import_torch()
+    ours = [layer for layer in model.layers if isinstance(layer, Linear)]
+    theirs = [m for m in module.modules() if isinstance(m, torch.nn.Linear)]
+    if len(ours) != len(theirs):
+        raise ValueError(f"the dlcore model has {len(ours)} Linear layers but the torch module "
+                         f"has {len(theirs)} nn.Linear layers")
+    with torch.no_grad():
+        for k, (layer, linear) in enumerate(zip(ours, theirs)):
+            for name, q in (("W", linear.weight), ("b", linear.bias)):
+                p = layer.params[name]
+                if q is None or tuple(q.shape) != p.shape:
+                    got = None if q is None else tuple(q.shape)
+                    raise ValueError(f"Linear layer {k}: dlcore's {name} has shape {p.shape} but "
+                                     f"the torch layer's has {got}")
+                q.copy_(torch.from_numpy(p).to(q.dtype))
+    return module
+
+
 def copy_from_torch(net, model):
     """Copy every weight of the torch ``net`` into the dlcore ``model`` (in place): W = weight."""
     for _, p, q in _matching_params(model, net):
@@ -171,5 +219,6 @@ def torch_loss(model):
     raise ValueError(f"no PyTorch counterpart for the loss layer {type(layer).__name__}")
 
 
-__all__ = ["INSTALL_HINT", "import_torch", "torch_name", "dlcore_name", "to_torch",
-           "copy_to_torch", "copy_from_torch", "torch_grads", "torch_loss"]
+__all__ = ["INSTALL_HINT", "torch_available", "torch_nn", "import_torch", "torch_name",
+           "dlcore_name", "to_torch", "copy_to_torch", "copy_linears_to_torch", "copy_from_torch",
+           "torch_grads", "torch_loss"]

@@ -6,6 +6,7 @@ import pytest
 
 from dlcore.widgets.descent import (
     MAX_ABS,
+    STATUS_LABELS,
     compute_descent_1d,
     draw_descent_1d,
     gradient_descent,
@@ -94,7 +95,7 @@ def test_status_over_a_grid_of_learning_rates(a, fraction):
     assert r["factor"] == pytest.approx(1 - lr * a)
     x = r["x"]
     if fraction < 1:  # η < 1/f'': monotone convergence, x keeps its sign
-        assert r["status"] == "monotone" and r["label"].endswith("収束")
+        assert r["status"] == "monotone" and r["label"].startswith("単調に")
         assert np.all(x > 0) and np.all(np.diff(x) < 0)
     elif fraction < 2:  # 1/f'' < η < 2/f'': the sign flips every step, |x| shrinks
         assert r["status"] == "oscillating" and "振動しながら" in r["label"]
@@ -109,7 +110,8 @@ def test_status_over_a_grid_of_learning_rates(a, fraction):
 
 def test_boundaries_one_step_and_cycle():
     r = compute_descent_1d(0.5, x0=2.0, curvature=2.0, steps=5)  # η = 1/f'': x_1 = 0
-    assert r["status"] == "monotone" and np.all(r["x"][1:] == 0)
+    assert r["status"] == "one_step" and r["label"] == "1 回で最小点に着く"
+    assert np.all(r["x"][1:] == 0)
     r = compute_descent_1d(1.0, x0=2.0, curvature=2.0, steps=5)  # η = 2/f'': ±x_0 forever
     assert r["status"] == "cycle"
     np.testing.assert_allclose(np.abs(r["x"]), 2.0)
@@ -117,9 +119,9 @@ def test_boundaries_one_step_and_cycle():
 
 def test_slow_convergence_is_named():
     slow = compute_descent_1d(0.01, curvature=1.0, steps=15)
-    fast = compute_descent_1d(0.5, curvature=1.0, steps=15)
-    assert slow["slow"] and slow["label"] == "ゆっくり収束"
-    assert not fast["slow"] and fast["label"] == "収束"
+    fast = compute_descent_1d(0.3, curvature=1.0, steps=15)
+    assert slow["slow"] and slow["label"] == "単調にゆっくり収束"
+    assert not fast["slow"] and fast["label"] == "単調に収束"
     near_critical = compute_descent_1d(1.95, curvature=1.0, steps=15)
     assert near_critical["label"] == "振動しながらゆっくり収束"
 
@@ -146,10 +148,18 @@ def test_compute_rejects_bad_arguments(kwargs, error):
 
 def test_quadratic_status_values():
     assert quadratic_status(0.1, 2.0) == ("monotone", pytest.approx(0.8))
+    assert quadratic_status(0.5, 2.0) == ("one_step", 0.0)  # η = 1/f'': r = 0
     assert quadratic_status(0.8, 2.0)[0] == "oscillating"
     assert quadratic_status(1.2, 2.0)[0] == "diverged"
     with pytest.raises(ValueError):
         quadratic_status(0.1, 0.0)
+
+
+def test_every_status_has_a_japanese_label():
+    statuses = {quadratic_status(lr, 2.0)[0] for lr in (0.1, 0.5, 0.8, 1.0, 1.2)}
+    assert statuses == set(STATUS_LABELS)
+    for label in STATUS_LABELS.values():
+        assert not any("a" <= ch.lower() <= "z" for ch in label)  # no English status words
 
 
 # --- drawing --------------------------------------------------------------------------------

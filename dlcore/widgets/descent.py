@@ -19,11 +19,13 @@ MAX_ABS = 1e8  # |x| beyond this counts as "blown up": the iteration stops there
 SLOW_FRACTION = 0.1  # converging, but |x_n| / |x_0| still above this after the steps: "slow"
 
 STATUS_LABELS = {
-    "monotone": "収束",
+    "monotone": "単調に収束",
+    "one_step": "1 回で最小点に着く",
     "oscillating": "振動しながら収束",
     "cycle": "振動し続ける（収束しない）",
     "diverged": "発散",
 }
+"""The Japanese words a student reads for each status of ``quadratic_status``."""
 
 
 def gradient_descent(grad, x0, lr, steps, max_abs=MAX_ABS):
@@ -61,17 +63,20 @@ def quadratic_status(lr, curvature):
     """What descent does on f(x) = a x²/2 (f'' = a), from the factor r = 1 - η a of
     x_{i+1} = r x_i (slide 18):
 
-    - r ≥ 0 ("monotone", η ≤ 1/f''): x approaches 0 from one side (slowly when r ≈ 1);
+    - r > 0 ("monotone", η < 1/f''): x approaches 0 from one side (slowly when r ≈ 1);
+    - r = 0 ("one_step", η = 1/f''): x_1 = 0, the minimum in one step;
     - -1 < r < 0 ("oscillating", 1/f'' < η < 2/f''): x jumps across 0 and converges;
     - r = -1 ("cycle", η = 2/f''): x jumps between x_0 and -x_0 forever;
     - r < -1 ("diverged", η > 2/f''): |x| grows without bound.
 
-    Returns (status, r).
+    Returns (status, r); ``STATUS_LABELS[status]`` is the Japanese word to print.
     """
     check_positive(lr, "lr")
     check_positive(curvature, "curvature")
     r = 1.0 - lr * curvature
-    if r >= 0:
+    if np.isclose(r, 0.0, rtol=0, atol=1e-12):
+        status = "one_step"
+    elif r > 0:
         status = "monotone"
     elif np.isclose(r, -1.0, rtol=0, atol=1e-12):
         status = "cycle"
@@ -89,9 +94,9 @@ def compute_descent_1d(lr, x0=2.5, curvature=1.0, steps=15):
     its values ``f``, the ``factor`` r = 1 - η a, the ``critical_lr`` 2/f'' = 2/a, the
     ``status`` of ``quadratic_status``, ``slow`` (converging, but after ``steps`` steps
     |x_n| = |r|^n |x_0| is still more than 10 % of |x_0|), the Japanese ``label``
-    (収束, ゆっくり収束, 振動しながら収束, ..., 発散), ``blew_up`` (True when
-    |x| passed 1e8 and the iteration stopped), and the curve ``curve_x``, ``curve_f`` with
-    the plotting window ``xlim`` (which contains x_0).
+    (単調に収束, 単調にゆっくり収束, 1 回で最小点に着く, 振動しながら収束, ..., 発散),
+    ``blew_up`` (True when |x| passed 1e8 and the iteration stopped), and the curve
+    ``curve_x``, ``curve_f`` with the plotting window ``xlim`` (which contains x_0).
     """
     if not isinstance(x0, numbers.Real) or isinstance(x0, bool) or not np.isfinite(x0):
         raise ValueError(f"x0 must be a finite number, got {x0!r}")
@@ -121,7 +126,7 @@ def compute_descent_1d(lr, x0=2.5, curvature=1.0, steps=15):
 
 def draw_descent_1d(ax, lr, x0=2.5, curvature=1.0, steps=15):
     """Draw f(x) = a x²/2 and the descent path on it; the title names the behaviour
-    (収束 / 振動しながら収束 / 発散) from r = 1 - η f''. Points that leave the window are not
+    (単調に収束 / 1 回で最小点に着く / 振動しながら収束 / 発散 ...) from r = 1 - η f''. Points that leave the window are not
     drawn; a diverging run says 「発散しました」 instead."""
     r = compute_descent_1d(lr, x0, curvature, steps)
     ax.plot(r["curve_x"], r["curve_f"], color="gray", lw=1.5, label="$f(x) = a x^2 / 2$")
