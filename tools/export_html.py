@@ -13,6 +13,7 @@ import argparse
 import html
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -74,6 +75,10 @@ NO_ALT = "No description has been provided for this image"  # what nbconvert wri
 FIGURE_TITLE_RE = re.compile(r"""(?:suptitle|set_title|title)\s*[=(]\s*f?(["'])(?P<text>.+?)\1""")
 HEADING_RE = re.compile(r"^#{1,4}\s+(?P<text>.+)$", re.M)
 
+# MathJax 2 as the jupyter-server-mathjax package ships it (PyPI; requirements.txt): copied
+# next to the pages so that formulas are typeset without an internet connection.
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
+
 NAV_STYLE = ("font-family: sans-serif; padding: 0.5rem 1rem; border-bottom: 1px solid #ddd; "
              "display: flex; gap: 1.5rem;")
 
@@ -101,11 +106,38 @@ def read_readme_rows(readme=README):
     return rows
 
 
-def execute(path, timeout):
+STARTUP_TIMEOUT = 30  # s for a new kernel to answer; a start takes 1-3 s on a busy 2-core machine
+
+
+class KernelStalled(TimeoutError):
+    """A freshly started kernel did not answer nbclient's kernel_info request."""
+
+
+class CourseClient(NotebookClient):
+    """nbclient's NotebookClient, failing fast and clearly when a new kernel stalls.
+
+    After the start, nbclient asks the kernel for kernel_info once more, outside any cell;
+    when no reply comes it waits a whole cell timeout and then fails with a bare
+    AssertionError. Here that request gets ``startup_timeout`` and a clear error.
+    """
+
+    def _get_timeout(self, cell):
+        return self.startup_timeout if cell is None else super()._get_timeout(cell)
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        if cell is None:
+            raise KernelStalled(f"the kernel started but did not answer kernel_info within "
+                                f"{timeout} s (a stalled kernel start); run again")
+        return await super()._async_handle_timeout(timeout, cell)
+
+
+def execute(path, timeout, startup_timeout=STARTUP_TIMEOUT):
     """Run the notebook in a fresh kernel (cwd = its folder); return (notebook, error or None).
 
-    The widgets' state is always stored: nbclient 0.11 needs it to capture what an Output
-    widget shows (with store_widget_state=False it fails with a KeyError).
+    ``timeout`` is per cell; a kernel that does not start and answer within
+    ``startup_timeout`` seconds is an error too. The widgets' state is always stored:
+    nbclient 0.11 needs it to capture what an Output widget shows (with
+    store_widget_state=False it fails with a KeyError).
     """
     nb = nbformat.read(path, as_version=4)
     config = Config()
@@ -115,8 +147,9 @@ def execute(path, timeout):
             # the kernel has no reason to warn about unencrypted TCP in the log.
             config.KernelManager.transport = "ipc"
             config.KernelManager.ip = os.path.join(sockets, "kernel")
-        client = NotebookClient(nb, timeout=timeout, store_widget_state=True, config=config,
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = CourseClient(nb, timeout=timeout, startup_timeout=startup_timeout,
+                              store_widget_state=True, config=config,
+                              resources={"metadata": {"path": str(path.parent)}})
         try:
             client.execute()
         except Exception as exc:  # a failing cell, a timeout or a dead kernel: report, go on
@@ -213,8 +246,8 @@ def navigation(pages, i):
 
 
 def write_page(nb, out_path, title, nav, mathjax_url=None):
-    """Convert an executed notebook to one HTML page (images embedded; MathJax, and with
-    --embed-widgets the widget manager, load from the web)."""
+    """Convert an executed notebook to one HTML page (images embedded; MathJax from
+    ``mathjax_url``; with --embed-widgets the widget manager loads from the web)."""
     nb.metadata["title"] = title
     exporter = HTMLExporter(template_name="lab", language_code="ja")
     if mathjax_url:
@@ -223,6 +256,18 @@ def write_page(nb, out_path, title, nav, mathjax_url=None):
     body = describe_images(body, nb)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
     out_path.write_text(body, encoding="utf-8")
+
+
+def copy_mathjax(out_dir):
+    """Copy MathJax from the jupyter-server-mathjax package to ``out_dir/mathjax`` (once)
+    and return the URL the pages load it from, relative to the pages."""
+    import jupyter_server_mathjax
+
+    source = Path(jupyter_server_mathjax.__file__).parent / "static"
+    target = out_dir / "mathjax"
+    if not (target / "MathJax.js").is_file():
+        shutil.copytree(source, target, dirs_exist_ok=True)
+    return f"mathjax/MathJax.js?config={MATHJAX_CONFIG}"
 
 
 def write_index(out_dir, notebooks):
@@ -253,9 +298,11 @@ def main(argv=None):
     parser.add_argument("--embed-widgets", action="store_true",
                         help="embed the widgets' state (rendering it needs the widget "
                              "manager from unpkg.com, i.e. an internet connection)")
-    parser.add_argument("--mathjax-url", help="MathJax 2 to load instead of the CDN's, e.g. "
-                        "a local copy for reading offline (Debian: libjs-mathjax, file:///usr/"
-                        "share/javascript/mathjax/MathJax.js?config=TeX-AMS_CHTML)")
+    parser.add_argument("--mathjax-url",
+                        help="where the pages load MathJax 2 from, instead of the copy written "
+                             "to OUT/mathjax/ (which works offline). Example: "
+                             "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js"
+                             "?config=TeX-AMS_CHTML-full,Safe")
     args = parser.parse_args(argv)
 
     all_notebooks = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
@@ -264,6 +311,7 @@ def main(argv=None):
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")
     args.out.mkdir(parents=True, exist_ok=True)
+    mathjax_url = args.mathjax_url or copy_mathjax(args.out)
 
     course = sorted(set(all_notebooks) | set(chosen), key=lambda p: p.name)
     titles = {p: " ".join(read_title(p)[:2]) for p in course}
@@ -276,7 +324,7 @@ def main(argv=None):
             make_widgets_static(nb)
         i = course.index(path)
         write_page(nb, args.out / pages[i][0], titles[path], navigation(pages, i),
-                   args.mathjax_url)
+                   mathjax_url)
         status = "ok" if error is None else f"FAILED: {type(error).__name__}"
         print(f"{time.perf_counter() - t0:7.1f} s  {path.name}  {status}", flush=True)
         if error is not None:
