@@ -1,6 +1,7 @@
 """Helpers for the backpropagation notebook (slides 20-27): a computational-graph picture
 and the timing experiment "numerical gradient vs backpropagation".
 
+- ``slide22_example`` gives the weights, input and label of the notebook's worked example.
 - ``draw_computational_graph`` draws the 2-layer network of slide 22 as a graph
   x -> u⁰ -> o⁰ -> u¹ -> o -> L, with each node's forward value and its backward gradient ∂L/∂(node).
 - ``time_gradients`` measures how the cost of both ways of computing ∂L/∂w grows with the
@@ -23,6 +24,20 @@ from .training import one_blas_thread
 _FORWARD_COLOR = "tab:blue"
 _BACKWARD_COLOR = "tab:red"
 _GRAPH_KEYS = ("x", "u0", "o0", "u1", "o", "L")
+
+
+def slide22_example(seed=0):
+    """The worked example of slide 22's network: (W0, W1, x, y).
+
+    W0 (2, 3) and W1 (1, 2) are standard normal draws from ``default_rng(seed)``, rounded to
+    2 decimals so they read easily; W0[i, j] = w⁰_ij with column j = 0 the bias weight (for
+    the constant input x₀ = 1), W1[0, i] = w¹_0i (no output bias, as on the slide).
+    x = (x₀, x₁, x₂) = (1, 0.5, -0.3), label y = 1.
+    """
+    rng = np.random.default_rng(seed)
+    W0 = np.round(rng.normal(size=(2, 3)), 2)
+    W1 = np.round(rng.normal(size=(1, 2)), 2)
+    return W0, W1, np.array([1.0, 0.5, -0.3]), 1.0
 
 
 def _graph_arrays(data, name):
@@ -218,4 +233,4 @@ def loglog_slope(x, y):
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
-__all__ = ["draw_computational_graph", "time_gradients", "loglog_slope"]
+__all__ = ["slide22_example", "draw_computational_graph", "time_gradients", "loglog_slope"]

@@ -172,3 +172,17 @@ def test_perturbed_init_changes_every_weight_by_a_tiny_relative_amount():
     assert not np.array_equal(plain, noisy)
     np.testing.assert_allclose(noisy, plain, rtol=1e-9)
     np.testing.assert_array_equal(Linear(4, 3, seed=0).params["W"], plain)  # restored
+
+
+def test_call_without_float_warnings_names_overflow_but_not_underflow():
+    from dlcore.exercises.checking import call_without_float_warnings
+
+    u = np.array([-1000.0, 0.0, 1000.0])
+    with pytest.raises(Wrong, match="「オーバーフロー」が起きています.*RuntimeWarning.*ヒント"):
+        call_without_float_warnings(lambda v: 1 / (1 + np.exp(-v)), u, name="f", hint="ヒント")
+    with pytest.raises(Wrong, match="0 での割り算"):
+        call_without_float_warnings(lambda v: 1 / v, u, name="f")
+    result = call_without_float_warnings(lambda v: np.exp(-np.abs(v)), u, name="f")  # underflow
+    np.testing.assert_array_equal(result, [0.0, 1.0, 0.0])
+    with pytest.raises(Unanswered):
+        call_without_float_warnings(None, u, name="f")

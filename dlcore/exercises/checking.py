@@ -162,6 +162,8 @@ def describe_difference(got, expected, *, n=None, rtol=1e-6, atol=1e-9):
             return f"ちょうど 1/{n} 倍になっています。n で割る回数が多すぎませんか"
         if np.isclose(ratio, 2.0) or np.isclose(ratio, 0.5):
             return "2 倍か 1/2 倍ずれています。係数 1/2 や 2 を確かめましょう"
+        if got.ndim == 0:  # any wrong number is a multiple of the right one
+            return "値が違います"
         return "どの要素も同じ倍率でずれています。掛けている係数を確かめましょう"
     wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
     count = int(np.count_nonzero(wrong))
@@ -240,3 +242,34 @@ def expect_layer(student, reference, x, what, *, train=True, rng=None, tol=1e-6)
             return float(np.sum(np.asarray(student.forward(x_check, train)) * dout))
 
     expect_gradients_consistent(forward_sum, arrays, {"x": got_dx, **grads}, what, tol=tol)
+
+
+FLOAT_ERROR_NAMES = {"overflow": "オーバーフロー", "divide by zero": "0 での割り算",
+                     "invalid value": "不正な値（nan）"}
+"""Japanese names of NumPy's floating-point errors, as its error callback reports them."""
+
+
+def call_without_float_warnings(fn, *args, name, hint="", **kwargs):
+    """``call``, but a floating-point warning inside ``fn`` (overflow, division by zero,
+    invalid value -- what NumPy would print as RuntimeWarning) is a mistake: Wrong names it.
+
+    For exercises on numerically stable formulas, where the naive formula may even return
+    the right value (1/(1 + inf) = 0) but warns on the way. Underflow to 0 is not an error.
+    ``hint`` is added to the message.
+    """
+    if not callable(fn):
+        return call(fn, *args, name=name, **kwargs)
+    seen = []
+
+    def watched(*a, **k):
+        with np.errstate(over="call", divide="call", invalid="call", under="ignore",
+                         call=lambda kind, flag: seen.append(kind)):
+            return fn(*a, **k)
+
+    watched.__name__ = getattr(fn, "__name__", name)
+    result = call(watched, *args, name=name, **kwargs)
+    if seen:
+        kinds = "・".join(dict.fromkeys(FLOAT_ERROR_NAMES.get(k, k) for k in seen))
+        raise Wrong(f"{name} の計算の途中で「{kinds}」が起きています（NumPy が RuntimeWarning を出します）。"
+                    f"大きな入力でも、途中の値が溢れない式にしましょう{hint}")
+    return result
