@@ -5,14 +5,17 @@
 Every notebook (or only the given ones) is executed top to bottom in a fresh kernel whose
 working directory is notebooks/, as in JupyterLab, and written as one HTML page with all
 outputs (plots embedded as PNG). index.html is the course map in Japanese: one row per
-notebook with its link, slides and a one-line description. Exits with status 1 when any
-notebook fails; its page is still written, showing the error.
+notebook with its link, slides and a one-line description. Formulas are typeset by a copy
+of MathJax written to OUT/mathjax/ (from the jupyter-server-mathjax package), so the site
+reads offline. Exits with status 1 when any notebook fails; its page is still written,
+showing the error.
 """
 
 import argparse
 import html
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -73,6 +76,10 @@ td.slides {{ white-space: nowrap; }}
 NO_ALT = "No description has been provided for this image"  # what nbconvert writes
 FIGURE_TITLE_RE = re.compile(r"""(?:suptitle|set_title|title)\s*[=(]\s*f?(["'])(?P<text>.+?)\1""")
 HEADING_RE = re.compile(r"^#{1,4}\s+(?P<text>.+)$", re.M)
+
+# MathJax 2 as the jupyter-server-mathjax package ships it (PyPI; requirements.txt): copied
+# next to the pages so that formulas are typeset without an internet connection.
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
 
 NAV_STYLE = ("font-family: sans-serif; padding: 0.5rem 1rem; border-bottom: 1px solid #ddd; "
              "display: flex; gap: 1.5rem;")
@@ -241,8 +248,8 @@ def navigation(pages, i):
 
 
 def write_page(nb, out_path, title, nav, mathjax_url=None):
-    """Convert an executed notebook to one HTML page (images embedded; MathJax, and with
-    --embed-widgets the widget manager, load from the web)."""
+    """Convert an executed notebook to one HTML page (images embedded; MathJax from
+    ``mathjax_url``; with --embed-widgets the widget manager loads from the web)."""
     nb.metadata["title"] = title
     exporter = HTMLExporter(template_name="lab", language_code="ja")
     if mathjax_url:
@@ -251,6 +258,18 @@ def write_page(nb, out_path, title, nav, mathjax_url=None):
     body = describe_images(body, nb)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
     out_path.write_text(body, encoding="utf-8")
+
+
+def copy_mathjax(out_dir):
+    """Copy MathJax from the jupyter-server-mathjax package to ``out_dir/mathjax`` (once)
+    and return the URL the pages load it from, relative to the pages."""
+    import jupyter_server_mathjax
+
+    source = Path(jupyter_server_mathjax.__file__).parent / "static"
+    target = out_dir / "mathjax"
+    if not (target / "MathJax.js").is_file():
+        shutil.copytree(source, target, dirs_exist_ok=True)
+    return f"mathjax/MathJax.js?config={MATHJAX_CONFIG}"
 
 
 def write_index(out_dir, notebooks):
@@ -281,9 +300,11 @@ def main(argv=None):
     parser.add_argument("--embed-widgets", action="store_true",
                         help="embed the widgets' state (rendering it needs the widget "
                              "manager from unpkg.com, i.e. an internet connection)")
-    parser.add_argument("--mathjax-url", help="MathJax 2 to load instead of the CDN's, e.g. "
-                        "a local copy for reading offline (Debian: libjs-mathjax, file:///usr/"
-                        "share/javascript/mathjax/MathJax.js?config=TeX-AMS_CHTML)")
+    parser.add_argument("--mathjax-url",
+                        help="where the pages load MathJax 2 from, instead of the copy written "
+                             "to OUT/mathjax/ (which works offline). Example: "
+                             "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js"
+                             "?config=TeX-AMS_CHTML-full,Safe")
     args = parser.parse_args(argv)
 
     all_notebooks = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
@@ -292,6 +313,7 @@ def main(argv=None):
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")
     args.out.mkdir(parents=True, exist_ok=True)
+    mathjax_url = args.mathjax_url or copy_mathjax(args.out)
 
     course = sorted(set(all_notebooks) | set(chosen), key=lambda p: p.name)
     titles = {p: " ".join(read_title(p)[:2]) for p in course}
@@ -304,7 +326,7 @@ def main(argv=None):
             make_widgets_static(nb)
         i = course.index(path)
         write_page(nb, args.out / pages[i][0], titles[path], navigation(pages, i),
-                   args.mathjax_url)
+                   mathjax_url)
         status = "ok" if error is None else f"FAILED: {type(error).__name__}"
         print(f"{time.perf_counter() - t0:7.1f} s  {path.name}  {status}", flush=True)
         if error is not None:
