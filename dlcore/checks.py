@@ -81,6 +81,13 @@ def check_positive_int(value, name):
     return int(value)
 
 
+def check_bool(value, name):
+    """Raise unless ``value`` is True or False (a string such as 'no' is not a switch)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_int_in_range(value, name, low, high):
     """Raise unless ``value`` is an integer with ``low <= value <= high``."""
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):

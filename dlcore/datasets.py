@@ -37,10 +37,16 @@ __all__ = [
 
 # --- helpers ---------------------------------------------------------------------------------
 
-def _check_n(n, minimum=2, name="n"):
-    """``n`` as an int, raising unless it is an integer >= ``minimum``."""
-    if isinstance(n, numbers.Integral) and not isinstance(n, bool) and n < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {n}")
+MAX_SAMPLES = 10**6  # a toy data set larger than this is a mistake (and hundreds of MB)
+
+
+def _check_n(n, minimum=2, name="n", maximum=MAX_SAMPLES):
+    """``n`` as an int, raising unless ``minimum <= n <= maximum``."""
+    if isinstance(n, numbers.Integral) and not isinstance(n, bool):
+        if n < minimum:
+            raise ValueError(f"{name} must be an integer >= {minimum}, got {n}")
+        if n > maximum:
+            raise ValueError(f"{name} must be at most {maximum:,}, got {n:,}")
     return check_positive_int(n, name)
 
 
@@ -251,7 +257,7 @@ def cubic_with_noise(n=20, noise=0.2, seed=0, x_range=(-1.0, 1.0)):
     so there are no large gaps. With n = 20, a degree-3 polynomial fits the curve well, while
     degree 15 passes near every sample and swings far away between them (overfitting).
     """
-    n, noise = check_positive_int(n, "n"), _check_noise(noise)
+    n, noise = _check_n(n, 1), _check_noise(noise)
     try:
         low, high = (float(v) for v in x_range)
     except (TypeError, ValueError):
@@ -455,6 +461,9 @@ def _labels(labels, n_images, source):
                          f"{labels.shape} and dtype {labels.dtype}")
     if labels.shape[0] != n_images:
         raise ValueError(f"{source}: {n_images} images but {labels.shape[0]} labels")
+    if labels.size and (labels.min() < 0 or labels.max() > 9):
+        raise ValueError(f"{source}: MNIST labels are digits 0..9, found labels from "
+                         f"{labels.min()} to {labels.max()} (is this the right file?)")
     return labels.astype(np.int64)
 
 

@@ -133,12 +133,24 @@ def binary_cross_entropy_with_logits(u, y):
     """Binary cross-entropy of p = σ(u), computed from the logit u (slide 36).
 
     L = -(1/n) Σ_i [ y_i log σ(u_i) + (1 - y_i) log(1 - σ(u_i)) ]
-      = (1/n) Σ_i [ log(1 + e^{u_i}) - y_i u_i ],
-    with log(1 + e^u) evaluated by np.logaddexp(0, u), which never overflows.
+      = (1/n) Σ_i [ log(1 + e^{u_i}) - y_i u_i ]
+      = (1/n) Σ_i [ max(u_i, 0) - y_i u_i + log(1 + e^{-|u_i|}) ].
+    The last form never overflows and keeps full precision for confident answers: for
+    u = 40, y = 1 the loss is log(1 + e^{-40}) ≈ 4e-18, where log(1 + e^u) - y u would
+    cancel to 0. y must lie in [0, 1] (0/1 labels or probabilities).
     """
-    u, y = np.asarray(u, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    u, y = as_float_array(u, "logits u"), as_float_array(y, "target y")
     check_same_shape(u, y, "logits u", "target y")
-    return _mean_over_samples(np.logaddexp(0.0, u) - y * u)
+    if np.any((y < 0) | (y > 1)):
+        raise ValueError("target y must lie in [0, 1] (0/1 labels or probabilities), got "
+                         f"values from {y.min():g} to {y.max():g}")
+    return bce_with_logits_unchecked(u, y)
+
+
+def bce_with_logits_unchecked(u, y):
+    """``binary_cross_entropy_with_logits`` without the input checks, for the loss layer,
+    whose scores may already be NaN in a diverging run (the training loop reports that)."""
+    return _mean_over_samples(np.maximum(u, 0.0) - y * u + np.log1p(np.exp(-np.abs(u))))
 
 
 def one_hot(y, n_classes):
@@ -163,12 +175,28 @@ def softmax_cross_entropy(logits, y):
     return _mean_over_samples(-target * log_softmax(logits))
 
 
+def check_distributions(T, name="target y"):
+    """Return T (n, K) as floats if each row is a probability distribution: entries in [0, 1]
+    summing to 1 (one-hot or soft labels). Cross-entropy and its gradient softmax(u) - T
+    assume this; a multi-hot or negative row would give a wrong gradient or a negative loss."""
+    T = as_float_array(T, name, ndim=2)
+    if np.any((T < 0) | (T > 1)):
+        raise ValueError(f"{name} must hold probabilities in [0, 1]; got values from "
+                         f"{T.min():g} to {T.max():g}")
+    sums = T.sum(axis=1)
+    bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-6)
+    if bad.size:
+        raise ValueError(f"each row of {name} must sum to 1 (one-hot or soft labels); row "
+                         f"{bad[0]} sums to {sums[bad[0]]:g}")
+    return T
+
+
 def _target_matrix(y, shape):
     """Integer labels become one-hot; a (n, K) target is checked and used as is."""
     y = np.asarray(y)
     if y.ndim == 2:
         if y.shape != shape:
             raise ValueError(f"one-hot target y has shape {y.shape} but logits have shape {shape}")
-        return y.astype(np.float64, copy=False)
+        return check_distributions(y)
     labels = as_labels(y, shape[0], shape[1])
     return np.eye(shape[1])[labels]  # row y_i of the identity matrix = one_hot(y)[i]

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .checks import check_positive
+
 
 def numerical_gradient(f, x, h=1e-5):
     """∂f/∂x_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h) for every element of the array x.
@@ -13,6 +15,7 @@ def numerical_gradient(f, x, h=1e-5):
     """
     if not (isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating)):
         raise TypeError("x must be a float numpy array (it is perturbed in place)")
+    check_positive(h, "step h")
     grad = np.zeros_like(x, dtype=np.float64)
     flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)
     if not np.shares_memory(flat_x, x):

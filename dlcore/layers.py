@@ -19,7 +19,14 @@ from types import MappingProxyType
 import numpy as np
 
 from . import functions as F
-from .checks import as_labels, as_rng, check_in_range, check_positive, check_positive_int
+from .checks import (
+    as_float_array,
+    as_labels,
+    as_rng,
+    check_in_range,
+    check_positive,
+    check_positive_int,
+)
 from .initializers import get_initializer
 
 
@@ -34,13 +41,16 @@ class Linear:
     def __init__(self, in_features, out_features, init="he", seed=None):
         self.in_features = check_positive_int(in_features, "in_features")
         self.out_features = check_positive_int(out_features, "out_features")
+        check_weight_count(self.in_features * self.out_features, repr(self))
         rng = as_rng(seed)
         W = get_initializer(init)((self.out_features, self.in_features), rng)
         self.params = {"W": W, "b": np.zeros(self.out_features)}
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
+        self.x = None  # the input, kept by forward for backward
 
     def forward(self, x, train=True):
         W = self.params["W"]
+        require_array(x, type(self).__name__)
         if x.ndim != 2 or x.shape[1] != self.in_features:
             raise ValueError(
                 f"Linear layer expects input of shape (n, {self.in_features}), got {x.shape} "
@@ -52,6 +62,7 @@ class Linear:
         return u
 
     def backward(self, dout, need_dx=True):
+        require_forward(self, self.x)
         # Writing into the existing grad arrays avoids a new allocation every step.
         np.matmul(dout.T, self.x, out=self.grads["W"])
         dout.sum(axis=0, out=self.grads["b"])
@@ -66,8 +77,10 @@ class _Elementwise:
 
     params = MappingProxyType({})  # read-only: these layers have nothing to train
     grads = MappingProxyType({})
+    local_grad = None  # f'(u), kept by forward
 
     def backward(self, dout, need_dx=True):
+        require_forward(self, self.local_grad)
         return dout * self.local_grad if need_dx else None
 
     def __repr__(self):
@@ -78,6 +91,7 @@ class Sigmoid(_Elementwise):
     """Sigmoid activation (slides 28, 34): o = σ(u), do/du = o (1 - o) <= 1/4."""
 
     def forward(self, x, train=True):
+        require_array(x, type(self).__name__)
         out = F.sigmoid(x)
         self.local_grad = out * (1.0 - out)
         return out
@@ -87,6 +101,7 @@ class Tanh(_Elementwise):
     """tanh activation: o = tanh(u), do/du = 1 - o^2."""
 
     def forward(self, x, train=True):
+        require_array(x, type(self).__name__)
         out = np.tanh(x)
         self.local_grad = 1.0 - out * out
         return out
@@ -96,6 +111,7 @@ class ReLU(_Elementwise):
     """ReLU activation (slide 35): o = max(0, u), do/du = 1 if u > 0 else 0."""
 
     def forward(self, x, train=True):
+        require_array(x, type(self).__name__)
         self.local_grad = x > 0  # a boolean mask; dout * mask keeps dout where u > 0
         return np.maximum(x, 0)
 
@@ -107,6 +123,7 @@ class LeakyReLU(_Elementwise):
         self.slope = check_in_range(slope, "slope", 0.0, 1.0)
 
     def forward(self, x, train=True):
+        require_array(x, type(self).__name__)
         positive = x > 0
         self.local_grad = np.where(positive, 1.0, self.slope)
         return np.where(positive, x, self.slope * x)
@@ -121,7 +138,8 @@ class Identity(_Elementwise):
     local_grad = 1.0
 
     def forward(self, x, train=True):
-        return x
+        require_array(x, type(self).__name__)
+        return x.copy()  # a new array, as every other layer returns
 
 
 class Dropout(_Elementwise):
@@ -137,9 +155,10 @@ class Dropout(_Elementwise):
         self.rng = as_rng(seed)
 
     def forward(self, x, train=True):
+        require_array(x, type(self).__name__)
         if not train or self.rate == 0.0:
             self.local_grad = 1.0
-            return x
+            return x.copy()  # a new array, as in training
         keep = self.rng.random(x.shape) >= self.rate
         self.local_grad = keep / (1.0 - self.rate)
         return x * self.local_grad
@@ -165,8 +184,10 @@ class BatchNorm:
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
         self.running_mean = np.zeros(num_features)
         self.running_var = np.ones(num_features)
+        self.x_hat = None  # the normalized input, kept by forward for backward
 
     def forward(self, x, train=True):
+        require_array(x, "BatchNorm")
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(
                 f"BatchNorm expects input of shape (n, {self.num_features}), got {x.shape}"
@@ -186,6 +207,7 @@ class BatchNorm:
         return self.params["gamma"] * self.x_hat + self.params["beta"]
 
     def backward(self, dout, need_dx=True):
+        require_forward(self, self.x_hat)
         self.grads["gamma"][...] = np.sum(dout * self.x_hat, axis=0)
         self.grads["beta"][...] = np.sum(dout, axis=0)
         if not need_dx:
@@ -244,6 +266,31 @@ class Residual:
         return "Residual(" + ", ".join(map(repr, self.layers)) + ")"
 
 
+MAX_WEIGHTS_PER_LAYER = 25_000_000  # 200 MB per array; W, its gradient and θ make 3 of them
+
+
+def check_weight_count(count, what):
+    """Raise before allocating a layer so large that it would take gigabytes."""
+    if count > MAX_WEIGHTS_PER_LAYER:
+        raise ValueError(f"{what} would have {count:,} weights ({count * 8 * 3 / 2**30:.1f} GiB "
+                         f"with its gradient and θ); the limit is {MAX_WEIGHTS_PER_LAYER:,}")
+
+
+def require_forward(layer, cached):
+    """Raise a clear error when ``backward`` comes before any ``forward`` (``cached`` is
+    what forward keeps for backward, still None)."""
+    if cached is None:
+        raise RuntimeError(f"{type(layer).__name__}.backward was called before forward: "
+                           "run forward(x) first, then backward(dout)")
+
+
+def require_array(x, layer_name):
+    """Raise a clear error for input that is not a NumPy array (e.g. a Python list)."""
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{layer_name}.forward expects a NumPy array, got "
+                        f"{type(x).__name__} (use np.asarray(x, dtype=float))")
+
+
 # --- loss layers -------------------------------------------------------------------------
 # forward(u, y) returns the mean loss over the batch; backward() returns dL/du.
 
@@ -255,8 +302,10 @@ class SoftmaxCrossEntropy:
     """
 
     is_classifier = True
+    log_p = None  # log softmax(u), kept by forward
 
     def forward(self, u, y):
+        require_array(u, "SoftmaxCrossEntropy")
         if u.ndim != 2:
             raise ValueError(f"SoftmaxCrossEntropy expects scores of shape (n, K), got {u.shape}")
         n = u.shape[0]
@@ -269,6 +318,7 @@ class SoftmaxCrossEntropy:
         return float(-(self.target * self.log_p).sum() / n)
 
     def backward(self):
+        require_forward(self, self.log_p)
         grad = np.exp(self.log_p)  # softmax(u), computed here: evaluation never needs it
         n = grad.shape[0]
         if self.target is None:
@@ -293,20 +343,23 @@ class SigmoidCrossEntropy:
     """
 
     is_classifier = True
+    u = None  # the scores, kept by forward
 
     def forward(self, u, y):
+        require_array(u, "SigmoidCrossEntropy")
         if u.ndim != 2 or u.shape[1] != 1:
             raise ValueError(f"SigmoidCrossEntropy expects scores of shape (n, 1), got {u.shape}")
         y = np.asarray(y, dtype=np.float64).reshape(-1)
         if y.shape[0] != u.shape[0]:
             raise ValueError(f"y has {y.shape[0]} labels but there are {u.shape[0]} samples")
-        if np.any((y < 0) | (y > 1)):
-            raise ValueError("binary labels y must lie in [0, 1]")
+        if not np.all((y >= 0) & (y <= 1)):  # also catches NaN
+            raise ValueError("binary labels y must lie in [0, 1] (and not be NaN)")
         self.y = y[:, None]
         self.u = u
-        return F.binary_cross_entropy_with_logits(u, self.y)
+        return F.bce_with_logits_unchecked(u, self.y)
 
     def backward(self):
+        require_forward(self, self.u)
         return (F.sigmoid(self.u) - self.y) / self.u.shape[0]
 
     def predict_proba(self, u):
@@ -321,12 +374,15 @@ class MSELoss:
     """Mean squared error (slide 16): L = (1/n) Σ_i ||y_i - u_i||^2;  dL/du = 2 (u - y) / n."""
 
     is_classifier = False
+    diff = None  # u - y, kept by forward
 
     def forward(self, u, y):
+        require_array(u, "MSELoss")
         self.diff = u - _regression_target(y, u)
         return float(np.sum(self.diff ** 2) / u.shape[0])
 
     def backward(self):
+        require_forward(self, self.diff)
         return 2.0 * self.diff / self.diff.shape[0]
 
     def predict(self, u):
@@ -337,12 +393,15 @@ class L1Loss:
     """L1 loss (slide 16): L = (1/n) Σ_i |y_i - u_i|;  dL/du = sign(u - y) / n (0 at u = y)."""
 
     is_classifier = False
+    diff = None  # u - y, kept by forward
 
     def forward(self, u, y):
+        require_array(u, "L1Loss")
         self.diff = u - _regression_target(y, u)
         return float(np.sum(np.abs(self.diff)) / u.shape[0])
 
     def backward(self):
+        require_forward(self, self.diff)
         return np.sign(self.diff) / self.diff.shape[0]
 
     def predict(self, u):
@@ -350,7 +409,7 @@ class L1Loss:
 
 
 def _regression_target(y, u):
-    y = np.asarray(y, dtype=np.float64)
+    y = as_float_array(y, "target y")  # numeric, finite, not empty
     if y.ndim == 1 and u.ndim == 2 and u.shape[1] == 1:
         y = y[:, None]
     if y.shape != u.shape:

@@ -6,7 +6,14 @@ pass walks the same layers in reverse, multiplying the local derivatives (slides
 
 import numpy as np
 
-from .checks import as_float_array, as_labels, as_rng, check_in_range, check_positive_int
+from .checks import (
+    as_float_array,
+    as_labels,
+    as_rng,
+    check_bool,
+    check_in_range,
+    check_positive_int,
+)
 from .layers import BatchNorm, Dropout, Linear, activation_layer, loss_layer
 
 
@@ -224,6 +231,7 @@ def build_mlp(sizes, activation="relu", loss="softmax_cross_entropy", init=None,
     every initial weight and dropout mask.
     """
     sizes = [check_positive_int(s, "layer size") for s in sizes]
+    check_bool(batchnorm, "batchnorm")
     if len(sizes) < 2:
         raise ValueError(f"sizes needs an input and an output width, got {sizes}")
     activation_layer(activation)  # fails early with a clear message for an unknown name

@@ -18,7 +18,15 @@ from .network import class_labels
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite: the weights have blown up."""
+    """The loss became NaN or infinite, or grew beyond DIVERGENCE_FACTOR times its first
+    value: the weights have blown up."""
+
+
+# A loss this many times its first value (or 1, whichever is larger) counts as diverged: no
+# working run gets there, and a run that does would reach inf a few steps later anyway.
+DIVERGENCE_FACTOR = 1e6
+# More sample-passes than this (epochs × samples) would take hours or years: say so at once.
+MAX_SAMPLE_PASSES = 10**9
 
 
 @dataclass
@@ -52,6 +60,11 @@ def one_blas_thread():
     restored when the block ends.
     """
     return threadpool_limits(limits=1, user_api="blas")
+
+
+def loss_limit(first_loss):
+    """The loss beyond which a run counts as diverged: DIVERGENCE_FACTOR × max(first, 1)."""
+    return DIVERGENCE_FACTOR * max(first_loss, 1.0) if math.isfinite(first_loss) else math.inf
 
 
 def evaluate(model, X, y):
@@ -88,7 +101,8 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
     progress: show a tqdm progress bar. callback(epoch, history) runs after each epoch.
     batch_callback(loss): runs after each update with that batch's loss (e.g. to record
         the loss of every iteration, notebook 07).
-    Raises TrainingDiverged as soon as the loss becomes NaN or inf.
+    Raises TrainingDiverged as soon as the loss becomes NaN or inf, or grows beyond
+    DIVERGENCE_FACTOR (10⁶) times the first batch's loss (or 1, if that is larger).
     """
     epochs = check_positive_int(epochs, "epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
@@ -110,6 +124,9 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
         check_in_range(validation_fraction, "validation_fraction", 0.0, 1.0)
         perm = rng.permutation(len(X))
         n_val = max(1, int(round(validation_fraction * len(X))))
+        if n_val >= len(X):
+            raise ValueError(f"validation_fraction={validation_fraction} leaves no training "
+                             f"data: {len(X)} samples, {n_val} of them for validation")
         validation_data = (X[perm[:n_val]], y[perm[:n_val]])
         X, y = X[perm[n_val:]], y[perm[n_val:]]
     if patience is not None:
@@ -127,9 +144,13 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
         epoch_iter = tqdm(epoch_iter, desc="学習", unit="epoch")
 
     n = len(X)
+    if epochs * n > MAX_SAMPLE_PASSES:
+        raise ValueError(f"epochs={epochs} over {n} samples is {epochs * n:.1e} sample passes, "
+                         f"more than {MAX_SAMPLE_PASSES:.0e} (hours or more): use fewer epochs")
     classifier = model.loss_layer.is_classifier
     labels = class_labels(y) if classifier else None  # for the running accuracy
     theta, grad_theta, is_weight = model.param_vector()
+    first_loss = None
     with one_blas_thread():  # small matrices: see one_blas_thread
         for epoch in epoch_iter:
             order = rng.permutation(n)
@@ -144,11 +165,13 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
                     # X was checked once above, so the batches skip forward's checks
                     scores = model.forward_checked(X_epoch[batch], train=True)
                     loss = model.loss_layer.forward(scores, y_epoch[batch])
-                    if not math.isfinite(loss):
+                    if first_loss is None:
+                        first_loss, limit = loss, loss_limit(loss)
+                    if not math.isfinite(loss) or loss > limit:
                         raise TrainingDiverged(
-                            f"loss became {loss} in epoch {epoch} (batch starting at sample "
-                            f"{start}): training diverged. Try a smaller learning rate "
-                            f"(now lr={optimizer.lr})."
+                            f"loss became {loss:.3g} in epoch {epoch} (batch starting at sample "
+                            f"{start}; the first batch had {first_loss:.3g}): training "
+                            f"diverged. Try a smaller learning rate (now lr={optimizer.lr})."
                         )
                     model.backward(need_dx=False)
                     if epoch == 1 and start == 0:

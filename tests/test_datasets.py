@@ -354,7 +354,7 @@ def test_cubic_degree_3_fits_and_degree_15_overfits(seed):
 def test_cubic_bad_arguments():
     with pytest.raises(ValueError, match=r"noise must be in \[0, inf\)"):
         cubic_with_noise(noise=-1)
-    with pytest.raises(ValueError, match="n must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="n must be an integer >= 1, got 0"):
         cubic_with_noise(n=0)
     with pytest.raises(ValueError, match="x_range must be finite with low < high"):
         cubic_with_noise(x_range=(1, -1))

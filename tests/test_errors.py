@@ -286,3 +286,40 @@ def test_shared_integer_and_choice_checks():
         check_choice("step", "activation", ("relu", "tanh"))
     with pytest.raises(TypeError, match="activation must be a string"):
         check_choice(1, "activation", ("relu", "tanh"))
+
+
+@pytest.mark.parametrize("make", [lambda: Linear(3, 2, seed=0), lambda: activation_layer("relu"),
+                                  lambda: activation_layer("sigmoid"), lambda: BatchNorm(3)])
+def test_backward_before_forward_and_a_list_as_input_are_named(make):
+    layer = make()
+    with pytest.raises(RuntimeError, match=r"\.backward was called before forward"):
+        layer.backward(np.ones((2, 3)))
+    with pytest.raises(TypeError, match=r"\.forward expects a NumPy array, got list"):
+        layer.forward([[1.0, 2.0, 3.0]])
+
+
+def test_loss_layers_refuse_backward_before_forward():
+    for name in ("softmax_cross_entropy", "sigmoid_cross_entropy", "mse", "l1"):
+        loss = loss_layer(name)
+        with pytest.raises(RuntimeError, match="backward was called before forward"):
+            loss.backward()
+
+
+def test_switches_sizes_and_steps_are_checked():
+    from dlcore.datasets import make_moons
+
+    with pytest.raises(TypeError, match="batchnorm must be True or False, got 'no'"):
+        build_mlp((2, 3, 2), batchnorm="no")
+    with pytest.raises(ValueError, match=r"Linear\(2 -> 1000000000\) would have 2,000,000,000"):
+        Linear(2, 10**9)
+    with pytest.raises(ValueError, match="n must be at most 1,000,000"):
+        make_moons(n=10**9)
+    with pytest.raises(ValueError, match="step h must be positive, got 0"):
+        numerical_gradient(lambda x: float(x.sum()), np.ones(3), h=0)
+
+
+def test_identity_and_evaluation_dropout_return_new_arrays():
+    x = np.ones((2, 3))
+    for out in (activation_layer("identity").forward(x), Dropout(0.5, seed=0).forward(x, train=False)):
+        out[0, 0] = 5.0
+    assert x[0, 0] == 1.0

@@ -506,3 +506,24 @@ def test_state_dict_keeps_the_running_statistics_of_batchnorm_inside_a_residual_
     train(model, SGD(lr=0.1), X, y, epochs=2, batch_size=10)  # changes weights and statistics
     model.load_state_dict(state)
     np.testing.assert_array_equal(model.predict_proba(X), expected)
+
+
+def test_a_loss_that_explodes_without_reaching_inf_is_reported_as_divergence():
+    from dlcore.training import DIVERGENCE_FACTOR
+
+    X, y = small_problem()
+    # lr = 1e6 on a regression net: losses of 1e30 and more, not NaN for a while
+    model = build_mlp((5, 8, 1), loss="mse", seed=0)
+    with pytest.raises(TrainingDiverged, match="training diverged"):
+        train(model, SGD(lr=1e6), X, y.astype(float), epochs=5, batch_size=8)
+    assert DIVERGENCE_FACTOR == 1e6
+
+
+def test_training_sizes_that_would_run_for_hours_are_refused_at_once():
+    X, y = small_problem()
+    with pytest.raises(ValueError, match=r"epochs=1000000000 over .* sample passes"):
+        train(build_mlp((5, 4, 2), seed=0), SGD(lr=0.1), X, y, epochs=10**9)
+    with pytest.raises(ValueError, match="validation_fraction=0.99 leaves no training data: "
+                                         "20 samples, 20 of them for validation"):
+        train(build_mlp((5, 4, 2), seed=0), SGD(lr=0.1), X[:20], y[:20], epochs=1,
+              validation_fraction=0.99)
