@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from dlcore import functions as F
+from dlcore.widgets import contact_sheet
 from dlcore.widgets.losses import (
     LOSSES,
     P_GRID,
@@ -220,6 +221,55 @@ def test_draw_outlier_fit(n_outliers):
     draw_outlier_fit(ax, n_outliers)
     assert len(ax.get_lines()) == 3
     assert ax.get_legend() is not None
+
+
+def _covered_by_legend(ax, xy):
+    """Which of the data points ``xy`` (shape (m, 2)) lie under the legend box."""
+    fig = ax.figure
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    screen = ax.transData.transform(xy)
+    return (box.x0 <= screen[:, 0]) & (screen[:, 0] <= box.x1) & \
+        (box.y0 <= screen[:, 1]) & (screen[:, 1] <= box.y1)
+
+
+def _drawn_points(ax, samples=200):
+    """Every scatter point and points along every solid line of ``ax``, in data coordinates."""
+    points = [c.get_offsets() for c in ax.collections]
+    for line in ax.get_lines():
+        x, y = line.get_xdata(), line.get_ydata()
+        if len(x) == 2:  # a straight line: sample it densely
+            t = np.linspace(0, 1, samples)
+            x, y = x[0] + t * (x[1] - x[0]), y[0] + t * (y[1] - y[0])
+        points.append(np.column_stack([x, y]))
+    return np.vstack(points)
+
+
+@pytest.mark.parametrize("shift", [4.0, -4.0, 0.5])
+def test_the_outlier_legend_covers_no_point_and_no_line(shift):
+    settings = [{"n_outliers": k, "shift": shift} for k in (0, 3, 6, 8)]
+    fig = contact_sheet(draw_outlier_fit, settings, ncols=4)  # small panels, as in notebook 03
+    for ax, s in zip(fig.axes, settings):
+        assert not _covered_by_legend(ax, _drawn_points(ax)).any(), s
+    fig_one, ax = plt.subplots(figsize=(5.5, 3.8))  # the single figure of notebook 03
+    draw_outlier_fit(ax, 4)
+    assert not _covered_by_legend(ax, _drawn_points(ax)).any()
+    plt.close(fig)
+    plt.close(fig_one)
+
+
+@pytest.mark.parametrize("y", [0, 1])
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.9])
+def test_the_loss_legend_covers_no_curve(y, p):
+    fig, ax = plt.subplots(figsize=(4.6, 3.2))
+    draw_loss_values(ax, y, p)
+    curves = ax.child_axes[0]
+    grid = compute_loss_values(y, p)["grid"]
+    for name, curve in compute_loss_values(y, p)["curves"].items():
+        inside = curve <= curves.get_ylim()[1]
+        xy = np.column_stack([grid[inside], curve[inside]])
+        assert not _covered_by_legend(curves, xy).any(), name
+    plt.close(fig)
 
 
 # --- the views ----------------------------------------------------------------------------------

@@ -122,7 +122,8 @@ def draw_loss_values(ax, y, p):
     curves.axvline(r["p"], color="gray", lw=0.8, ls=":")
     curves.set(xlim=(0, 1), ylim=(0, top), xlabel="予測確率 $p$", ylabel="損失 $L$")
     ax.set_title(f"正解 $y$ = {r['y']:g}, 予測確率 $p$ = {r['p']:.2f}")
-    curves.legend(loc="upper center", fontsize=7)
+    # the cross-entropy curve rises at the wrong end (p → 0 for y = 1): the legend goes to the other
+    curves.legend(loc="upper right" if r["y"] >= 0.5 else "upper left", fontsize=7)
     vals = [r["values"][n] for n in names]
     bars.bar(range(len(names)), vals, color=[LOSS_COLORS[n] for n in names])
     bars.set_xticks(range(len(names)),
@@ -230,8 +231,9 @@ def draw_outlier_fit(ax, n_outliers=3, shift=4.0):
         ax.plot(xs, w[0] + w[1] * xs, color=color, label=f"{name} で当てはめ")
     ax.set(title=f"外れ値 {int(n_outliers)} 個", xlabel="入力 $x$", ylabel="出力 $y$",
            ylim=(min(-3.0, y.min() - 0.5), max(9.0, y.max() + 0.5)))
-    # the legend goes to the corner away from the outliers (the data run from 1 to 3)
-    ax.legend(loc="lower right" if shift > 0 else "upper left", fontsize=7)
+    # the legend (two columns, so it is low) goes to the side away from the outliers: below
+    # the points (y from about 1 to 3) when they are moved up, above them otherwise
+    ax.legend(loc="lower center" if shift > 0 else "upper center", fontsize=7, ncol=2)
 
 
 def show_outlier_fit():
