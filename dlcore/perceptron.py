@@ -1,7 +1,7 @@
 """The single perceptron of slides 4-6 and its learning rule (notebook 01).
 
     perceptron_output   o = f(u), u = Σ_i w_i x_i + c, f = unit step (slides 5-6)
-    train_perceptron    the perceptron learning rule w <- w + η (t - o) x, epoch by epoch
+    train_perceptron    the perceptron learning rule w <- w + η (y - o) x, epoch by epoch
 
 The bias is kept as a separate number ``c`` (slide 5: u = w1 x1 + w2 x2 + c). Writing it as
 w0 with a constant input x0 = 1 gives the same u; the learning rule then updates c exactly
@@ -42,18 +42,18 @@ def perceptron_output(X, w, c):
     return step(X @ w + c)
 
 
-def train_perceptron(X, t, lr=0.1, epochs=50, w=None, c=0.0, batch=False):
+def train_perceptron(X, y, lr=0.1, epochs=50, w=None, c=0.0, batch=False):
     """Train one perceptron with the perceptron learning rule (Rosenblatt).
 
-    For an input x with target t (0 or 1) and output o = f(Σ_i w_i x_i + c):
+    For a sample x with label y (0 or 1) and output o = f(Σ_i w_i x_i + c):
 
-        w_i <- w_i + η (t - o) x_i,     c <- c + η (t - o)   (c is w0 with x0 = 1)
+        w_i <- w_i + η (y - o) x_i,     c <- c + η (y - o)   (c is w0 with x0 = 1)
 
-    Nothing changes when o = t; otherwise u moves towards the correct side.
+    Nothing changes when o = y; otherwise u moves towards the correct side.
 
     - ``batch=False`` (the classic rule): one update per sample, in the order of the rows of X.
     - ``batch=True``: one update per epoch with the sum over all samples, computed for the
-      whole batch at once: w <- w + η Σ_n (t_n - o_n) x_n, c <- c + η Σ_n (t_n - o_n).
+      whole batch at once: w <- w + η Σ_n (y_n - o_n) x_n, c <- c + η Σ_n (y_n - o_n).
 
     Both reach zero errors after finitely many epochs when the points can be separated by a
     straight line (slide 6), and never do otherwise (e.g. XOR).
@@ -66,7 +66,7 @@ def train_perceptron(X, t, lr=0.1, epochs=50, w=None, c=0.0, batch=False):
     """
     X = as_float_array(X, "X", ndim=2)
     n, d = X.shape
-    t = as_labels(t, n, n_classes=2, name="t").astype(np.float64)
+    y = as_labels(y, n, n_classes=2, name="y").astype(np.float64)
     lr = float(check_positive(lr, "lr"))
     epochs = check_positive_int(epochs, "epochs")
     w, c = _check_weights(np.zeros(d) if w is None else w, c, d)
@@ -78,17 +78,17 @@ def train_perceptron(X, t, lr=0.1, epochs=50, w=None, c=0.0, batch=False):
 
     def record(epoch):
         w_history[epoch], c_history[epoch] = w, c
-        errors[epoch] = int(np.sum(step(X @ w + c) != t))
+        errors[epoch] = int(np.sum(step(X @ w + c) != y))
 
     record(0)
     for epoch in range(1, epochs + 1):
         if batch:
-            delta = t - step(X @ w + c)            # (t_n - o_n) for all n at once
+            delta = y - step(X @ w + c)            # (y_n - o_n) for all n at once
             w += lr * (delta @ X)
             c += lr * float(delta.sum())
         else:
-            for x_n, t_n in zip(X, t):
-                delta = t_n - float(step(x_n @ w + c))
+            for x_n, y_n in zip(X, y):
+                delta = y_n - float(step(x_n @ w + c))
                 w += lr * delta * x_n
                 c += lr * delta
         record(epoch)

@@ -128,3 +128,68 @@ def _figure_and_axes(ax, figsize):
         fig, ax = plt.subplots(figsize=figsize)
         return fig, ax
     return ax.figure, ax
+
+
+# --- the network pictures of notebooks 00-02 ---------------------------------------------------
+
+def draw_layer_diagram(ax, widths, title):
+    """Neurons as dots, layer by layer (``widths``: neurons per layer, input first), and every
+    connection between neighbouring layers as a line (slide 3: input, hidden layers, output)."""
+    xs = np.arange(len(widths))
+
+    def heights(n):
+        return np.linspace(-1, 1, n) if n > 1 else np.zeros(1)
+
+    for k, (x, n) in enumerate(zip(xs, widths)):
+        if k + 1 < len(widths):
+            for y0 in heights(n):
+                for y1 in heights(widths[k + 1]):
+                    ax.plot([x, x + 1], [y0, y1], color="lightgray", lw=0.8, zorder=1)
+        hidden = 0 < k < len(widths) - 1
+        ax.scatter(np.full(n, x), heights(n), s=180, zorder=2,
+                   color="tab:blue" if hidden else "tab:orange")
+    ax.set_xticks(xs, ["入力"] + ["隠れ層"] * (len(widths) - 2) + ["出力"])
+    ax.set_yticks([])
+    ax.set(title=title, ylim=(-1.3, 1.3))
+    return ax.figure
+
+
+def draw_perceptron_diagram(ax=None):
+    """Slide 4's picture: inputs x_0, x_1, x_2 with weights w_0, w_1, w_2 into one perceptron
+    (u = Σ_i w_i x_i, then f) and its output o."""
+    fig, ax = _figure_and_axes(ax, figsize=(6, 3))
+    for i, y in enumerate((1.0, 0.0, -1.0)):
+        ax.annotate("", xy=(2.55, 0), xytext=(0.25, y),
+                    arrowprops={"arrowstyle": "->", "color": "gray"})
+        ax.text(0, y, f"$x_{i}$", ha="center", va="center", fontsize=13,
+                bbox={"boxstyle": "circle", "fc": "tab:orange", "alpha": 0.4})
+        ax.text(1.3, 0.55 * y + 0.12, f"$w_{i}$", fontsize=12, color="gray")
+    ax.text(3, 0, "$u$ → $f$", ha="center", va="center", fontsize=13,
+            bbox={"boxstyle": "circle,pad=0.6", "fc": "tab:blue", "alpha": 0.3})
+    ax.annotate("", xy=(4.6, 0), xytext=(3.5, 0), arrowprops={"arrowstyle": "->"})
+    ax.text(4.8, 0, "$o$", ha="center", va="center", fontsize=14)
+    ax.set(xlim=(-0.5, 5.2), ylim=(-1.5, 1.5), title="パーセプトロン：複数の入力から 1 つの出力")
+    ax.axis("off")
+    return fig
+
+
+def draw_hidden_plane(ax, X, y, o0, w_out, b_out, names=("$o^0_0$", "$o^0_1$"),
+                      line_label="出力層の直線"):
+    """The samples drawn at their hidden-layer outputs (o⁰_0, o⁰_1) instead of (x_1, x_2),
+    coloured by the label y, with the output neuron's line w_out · o⁰ + b_out = 0 (slide 10).
+    Samples that land on the same point are listed in one annotation."""
+    X, y, o0 = np.asarray(X), np.asarray(y), np.asarray(o0)
+    for cls, colour in ((0, "tab:blue"), (1, "tab:red")):
+        mask = y == cls
+        ax.scatter(o0[mask, 0], o0[mask, 1], s=120, color=colour, edgecolors="k", zorder=3,
+                   label=f"$y = {cls}$")
+    for point in np.unique(o0, axis=0):
+        same = [f"({x1:g}, {x2:g})" for (x1, x2), p in zip(X, o0) if np.array_equal(p, point)]
+        ax.annotate("サンプル " + ", ".join(same), tuple(point), textcoords="offset points",
+                    xytext=(-30, 12), fontsize=9)
+    w1, w2 = w_out
+    p = -b_out * np.array([w1, w2]) / (w1 * w1 + w2 * w2)    # the point of the line nearest 0
+    ax.axline(tuple(p), tuple(p + np.array([-w2, w1])), color="k", lw=1, label=line_label)
+    ax.set(xlim=(-0.3, 1.6), ylim=(-0.3, 1.6), xlabel=names[0], ylabel=names[1])
+    ax.legend(loc="lower left", fontsize=8)
+    return ax.figure

@@ -7,7 +7,7 @@ import pytest
 from dlcore import build_mlp, plotting
 from dlcore.training import History
 from dlcore.widgets import contact_sheet
-from dlcore.widgets.intro import T_POINTS, X_POINTS, compute_line_fit, draw_line_fit
+from dlcore.widgets.intro import X_POINTS, Y_POINTS, compute_line_fit, draw_line_fit
 
 
 def test_japanese_font_is_selected():
@@ -59,7 +59,7 @@ def test_line_fit_error_is_smallest_near_the_generating_line():
     for slope, intercept in [(0.0, 0.0), (1.6, 0.3), (0.8, -0.3)]:
         assert compute_line_fit(slope, intercept)["mse"] > best
     r = compute_line_fit(1.0, 0.0)
-    assert np.allclose(r["pred"], X_POINTS) and np.isclose(r["mse"], np.mean((T_POINTS - X_POINTS) ** 2))
+    assert np.allclose(r["pred"], X_POINTS) and np.isclose(r["mse"], np.mean((X_POINTS - Y_POINTS) ** 2))
 
 
 def test_contact_sheet_lays_out_panels():

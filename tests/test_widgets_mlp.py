@@ -163,15 +163,15 @@ def test_bump_network_is_the_sum_of_sigmoid_pairs():
 
 
 def test_bump_approximation_improves_with_more_bumps_when_steep():
-    deviations = [compute_bump_approximation(n, 1000.0)["deviation"]
+    maes = [compute_bump_approximation(n, 1000.0)["mae"]
                   for n in (1, 2, 4, 8, 16, 32, 64)]
-    assert all(a > b for a, b in zip(deviations, deviations[1:]))
-    assert deviations[-1] < 0.005
+    assert all(a > b for a, b in zip(maes, maes[1:]))
+    assert maes[-1] < 0.005
 
 
 def test_gentle_sigmoids_do_not_approximate():
     for n in (5, 20, 50):
-        assert compute_bump_approximation(n, 3.0)["deviation"] > 0.1
+        assert compute_bump_approximation(n, 3.0)["mae"] > 0.1
 
 
 def test_bump_approximation_returns_consistent_data():
@@ -179,9 +179,9 @@ def test_bump_approximation_returns_consistent_data():
     np.testing.assert_allclose(r["heights"], target_function((np.arange(6) + 0.5) / 6))
     np.testing.assert_allclose(r["bumps"].sum(axis=0), r["output"], atol=1e-12)
     assert r["bumps"].shape == (6, X_TARGET.size)
-    assert r["deviation"] == pytest.approx(np.mean(np.abs(r["output"] - r["target"])))
+    assert r["mae"] == pytest.approx(np.mean(np.abs(r["output"] - r["target"])))
     custom = compute_bump_approximation(2, 200.0, heights=[0.0, 0.0])
-    assert custom["deviation"] == pytest.approx(np.mean(target_function(X_TARGET)), rel=1e-9)
+    assert custom["mae"] == pytest.approx(np.mean(target_function(X_TARGET)), rel=1e-9)
 
 
 @pytest.mark.parametrize("kwargs, error", [
@@ -202,7 +202,7 @@ def test_draw_bump_approximation():
     fig, ax = plt.subplots()
     draw_bump_approximation(ax, 4, 100.0)
     r = compute_bump_approximation(4, 100.0)
-    assert f"{r['deviation']:.4f}" in ax.get_title()
+    assert f"{r['mae']:.4f}" in ax.get_title()
     assert len(ax.lines) == 4 + 2  # 4 bumps, target, output
     fig, ax = plt.subplots()
     draw_bump_approximation(ax, 30, 100.0)
@@ -213,10 +213,10 @@ def test_draw_bump_approximation():
 
 def test_challenge_flat_heights_fail_and_centre_heights_pass():
     flat = compute_bump_challenge([0.5] * CHALLENGE_BUMPS)
-    assert not flat["solved"] and flat["deviation"] > 0.15
+    assert not flat["solved"] and flat["mae"] > 0.15
     centres = (np.arange(CHALLENGE_BUMPS) + 0.5) / CHALLENGE_BUMPS
     good = compute_bump_challenge(np.round(target_function(centres), 2))
-    assert good["solved"] and good["deviation"] < CHALLENGE_BOUND == good["bound"]
+    assert good["solved"] and good["mae"] < CHALLENGE_BOUND == good["bound"]
 
 
 def test_challenge_rejects_wrong_number_of_heights():
@@ -243,3 +243,18 @@ def test_show_builds_the_widget(name, n_controls):
 
     box = getattr(mlp, name)()
     assert len(box.children[0].children) == n_controls
+
+
+def test_hidden_plane_puts_the_samples_at_their_hidden_outputs():
+    from dlcore.plotting import draw_hidden_plane
+
+    X, y = xor()
+    o0, _ = step_network(X, XOR_W0, XOR_B0, XOR_W1, XOR_B1)
+    fig, ax = plt.subplots()
+    draw_hidden_plane(ax, X, y, o0, XOR_W1[0], XOR_B1[0], line_label="AND")
+    points = np.concatenate([c.get_offsets() for c in ax.collections])
+    np.testing.assert_array_equal(np.unique(points, axis=0), np.unique(o0, axis=0))
+    notes = sorted(t.get_text() for t in ax.texts)
+    assert notes == ["サンプル (0, 0)", "サンプル (0, 1), (1, 0)", "サンプル (1, 1)"]
+    assert "AND" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)

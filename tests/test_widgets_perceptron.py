@@ -34,10 +34,10 @@ BOX_AREA = (VIEW_BOX[1] - VIEW_BOX[0]) * (VIEW_BOX[3] - VIEW_BOX[2])
 
 @pytest.mark.parametrize("gate", sorted(HAND_WEIGHTS))
 def test_hand_chosen_weights_give_the_truth_table(gate):
-    X, t = logic_gate(gate)
+    X, y = logic_gate(gate)
     w1, w2, c = HAND_WEIGHTS[gate]
     o = perceptron_output(X, [w1, w2], c)
-    np.testing.assert_array_equal(o, t)
+    np.testing.assert_array_equal(o, y)
     assert o.dtype == np.float64 and o.shape == (4,)
 
 
@@ -57,13 +57,13 @@ def test_output_single_input_and_bias_as_w0():
 @pytest.mark.parametrize("gate", ["and", "or", "nand"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_training_converges_on_separable_gates(gate, batch, seed):
-    X, t = logic_gate(gate)
+    X, y = logic_gate(gate)
     rng = np.random.default_rng(seed)
-    r = train_perceptron(X, t, lr=0.1, epochs=100, w=rng.normal(size=2),
+    r = train_perceptron(X, y, lr=0.1, epochs=100, w=rng.normal(size=2),
                          c=float(rng.normal()), batch=batch)
     assert r["converged_epoch"] is not None
     assert r["errors"][-1] == 0 and np.all(r["errors"][r["converged_epoch"]:] == 0)
-    np.testing.assert_array_equal(perceptron_output(X, r["w"], r["c"]), t)
+    np.testing.assert_array_equal(perceptron_output(X, r["w"], r["c"]), y)
     assert r["w_history"].shape == (101, 2) and r["c_history"].shape == (101,)
     assert r["errors"].shape == (101,)
     # once all points are right nothing changes any more
@@ -74,14 +74,14 @@ def test_training_converges_on_separable_gates(gate, batch, seed):
 @pytest.mark.parametrize("batch", [False, True])
 @pytest.mark.parametrize("lr", [0.01, 0.1, 1.0])
 def test_training_never_converges_on_xor(batch, lr):
-    X, t = logic_gate("xor")
-    r = train_perceptron(X, t, lr=lr, epochs=50, w=[0.3, -0.2], c=0.1, batch=batch)
+    X, y = logic_gate("xor")
+    r = train_perceptron(X, y, lr=lr, epochs=50, w=[0.3, -0.2], c=0.1, batch=batch)
     assert r["converged_epoch"] is None
     assert r["errors"].min() >= 1
 
 
 def test_one_online_step_by_hand():
-    # w = 0, c = 0, x = (1, 1), t = 1: o = f(0) = 0, so w <- (0.5, 0.5), c <- 0.5
+    # w = 0, c = 0, x = (1, 1), y = 1: o = f(0) = 0, so w <- (0.5, 0.5), c <- 0.5
     r = train_perceptron([[1.0, 1.0]], [1], lr=0.5, epochs=1)
     np.testing.assert_allclose(r["w"], [0.5, 0.5])
     assert r["c"] == 0.5
@@ -89,23 +89,23 @@ def test_one_online_step_by_hand():
 
 
 def test_online_rule_matches_a_plain_loop():
-    X, t = logic_gate("and")
+    X, y = logic_gate("and")
     w, c = np.array([0.13, -0.13]), 0.64
-    r = train_perceptron(X, t, lr=0.1, epochs=12, w=w, c=c)
+    r = train_perceptron(X, y, lr=0.1, epochs=12, w=w, c=c)
     w = w.copy()
     for _ in range(12):
-        for x_n, t_n in zip(X, t):
+        for x_n, y_n in zip(X, y):
             o = 1.0 if x_n @ w + c > 0 else 0.0
-            w = w + 0.1 * (t_n - o) * x_n
-            c = c + 0.1 * (t_n - o)
+            w = w + 0.1 * (y_n - o) * x_n
+            c = c + 0.1 * (y_n - o)
     np.testing.assert_allclose(r["w"], w)
     assert r["c"] == pytest.approx(c)
 
 
 def test_training_does_not_modify_its_inputs():
-    X, t = logic_gate("and")
+    X, y = logic_gate("and")
     w = np.array([0.2, -0.4])
-    train_perceptron(X, t, w=w, c=0.1)
+    train_perceptron(X, y, w=w, c=0.1)
     np.testing.assert_array_equal(w, [0.2, -0.4])
 
 
@@ -115,19 +115,19 @@ def test_training_does_not_modify_its_inputs():
     (dict(c=np.nan), ValueError), (dict(c="1"), ValueError),
 ])
 def test_training_bad_arguments(kwargs, error):
-    X, t = logic_gate("and")
+    X, y = logic_gate("and")
     with pytest.raises(error):
-        train_perceptron(X, t, **kwargs)
+        train_perceptron(X, y, **kwargs)
 
 
 def test_training_bad_data():
-    X, t = logic_gate("and")
+    X, y = logic_gate("and")
     with pytest.raises(ValueError):
         train_perceptron(X, [0, 1, 2, 1])          # targets must be 0 or 1
     with pytest.raises(ValueError):
-        train_perceptron(X, t[:3])                 # one target per input
+        train_perceptron(X, y[:3])                 # one target per input
     with pytest.raises(ValueError):
-        train_perceptron(X[0], t)                  # a batch is needed
+        train_perceptron(X[0], y)                  # a batch is needed
     with pytest.raises(ValueError):
         perceptron_output(X, [1.0], 0.0)           # one weight per feature
     with pytest.raises(ValueError):
@@ -144,9 +144,9 @@ GRID = list(itertools.product([-1.0, 0.0, 0.5], [-0.5, 0.0, 1.0], [-0.7, 0.0, 0.
 def test_compute_grid(w1, w2, c, gate, points):
     r = compute_separating_line(w1, w2, c, gate, points)
     n = 4 if points == "gate" else 80
-    assert r["X"].shape == (n, 2) and r["t"].shape == r["o"].shape == r["correct"].shape == (n,)
+    assert r["X"].shape == (n, 2) and r["y"].shape == r["o"].shape == r["correct"].shape == (n,)
     assert r["n_total"] == n and 0 <= r["n_correct"] <= n
-    assert r["n_correct"] == int(np.sum(r["o"] == r["t"]))
+    assert r["n_correct"] == int(np.sum(r["o"] == r["y"]))
     np.testing.assert_array_equal(r["o"], perceptron_output(r["X"], [w1, w2], c))
     # the two half-planes tile the view box
     assert polygon_area(r["region_1"]) + polygon_area(r["region_0"]) == pytest.approx(BOX_AREA)
@@ -244,3 +244,20 @@ def test_draw_bad_arguments():
     fig, ax = plt.subplots()
     with pytest.raises(ValueError):
         draw_separating_line(ax, 0.5, 0.5, -0.7, gate="NOR")
+
+
+# --- the pictures of notebooks 00 and 01 (dlcore.plotting) -------------------------------------
+
+def test_layer_and_perceptron_diagrams():
+    from dlcore.plotting import draw_layer_diagram, draw_perceptron_diagram
+
+    fig, ax = plt.subplots()
+    draw_layer_diagram(ax, [3, 5, 5, 1], "隠れ層を重ねる")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["入力", "隠れ層", "隠れ層", "出力"]
+    assert len(ax.lines) == 3 * 5 + 5 * 5 + 5 * 1          # every connection is drawn
+    assert ax.get_title() == "隠れ層を重ねる"
+    fig = draw_perceptron_diagram()
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {"$x_0$", "$x_1$", "$x_2$", "$w_0$", "$w_1$", "$w_2$", "$o$"} <= texts
+    assert fig.axes[0].get_title()
+    plt.close("all")

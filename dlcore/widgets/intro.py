@@ -7,25 +7,26 @@ from . import interactive_view
 
 _rng = np.random.default_rng(0)
 X_POINTS = np.linspace(-1.0, 1.0, 12)
-T_POINTS = 0.8 * X_POINTS + 0.3 + _rng.normal(0.0, 0.15, X_POINTS.shape)
+Y_POINTS = 0.8 * X_POINTS + 0.3 + _rng.normal(0.0, 0.15, X_POINTS.shape)
+"""The labels y_i of the points: the line 0.8 x + 0.3 plus a little noise."""
 
 
 def compute_line_fit(slope, intercept):
-    """Predictions y = slope * x + intercept on the fixed points and their mean squared error
-    L = (1/n) Σ_i (t_i - y_i)^2 (slide 16)."""
+    """The line's outputs f(x_i) = slope * x_i + intercept on the fixed points and their mean
+    squared error L = (1/n) Σ_i (f(x_i) - y_i)^2 (slide 16)."""
     pred = slope * X_POINTS + intercept
-    return {"x": X_POINTS, "t": T_POINTS, "pred": pred,
-            "mse": float(np.mean((T_POINTS - pred) ** 2))}
+    return {"x": X_POINTS, "y": Y_POINTS, "pred": pred,
+            "mse": float(np.mean((pred - Y_POINTS) ** 2))}
 
 
 def draw_line_fit(ax, slope, intercept):
     """Draw the points, the line and the error bars of one setting."""
     r = compute_line_fit(slope, intercept)
-    ax.vlines(r["x"], r["t"], r["pred"], colors="tab:red", lw=1, label="誤差")
-    ax.scatter(r["x"], r["t"], color="k", zorder=3, label="データ")
-    ax.plot(r["x"], r["pred"], color="tab:blue", label="直線 $y = ax + b$")
+    ax.vlines(r["x"], r["y"], r["pred"], colors="tab:red", lw=1, label="誤差")
+    ax.scatter(r["x"], r["y"], color="k", zorder=3, label="データ（正解 $y$）")
+    ax.plot(r["x"], r["pred"], color="tab:blue", label="直線 $f(x) = ax + b$")
     ax.set(title=f"a = {slope:.2f}, b = {intercept:.2f}：平均二乗誤差 {r['mse']:.3f}",
-           xlabel="入力 $x$", ylabel="出力 $y$", ylim=(-2, 2))
+           xlabel="入力 $x$", ylabel="正解 $y$ と直線の値 $f(x)$", ylim=(-2, 2))
     ax.legend(loc="upper left", fontsize=8)
 
 

@@ -133,7 +133,7 @@ def compute_step_regions(n_hidden=4, seed=0, dataset="moons"):
     1 + N + N(N-1)/2 regions). The lines for N are the first N of MAX_HIDDEN lines drawn
     from ``seed``, so increasing N only adds lines.
 
-    Output layer (fitted): (W¹, b¹) minimise Σ_n (W¹ o⁰_n + b¹ - t_n)² with t_n = 2y_n - 1
+    Output layer (fitted): (W¹, b¹) minimise Σ_n (W¹ o⁰_n + b¹ - z_n)² with z_n = 2y_n - 1
     (least squares, one call to np.linalg.lstsq), and o = step(W¹ o⁰ + b¹). The output is
     constant on each region.
 
@@ -154,10 +154,10 @@ def compute_step_regions(n_hidden=4, seed=0, dataset="moons"):
 
     o0 = step(X @ W0.T + b0)
     design = np.column_stack([o0, np.ones(len(X))])
-    t = 2.0 * y - 1.0
-    coef = np.linalg.lstsq(design, t, rcond=None)[0]
+    z = 2.0 * y - 1.0                       # class 1 -> +1, class 0 -> -1
+    coef = np.linalg.lstsq(design, z, rcond=None)[0]
     W1, b1 = coef[None, :-1], coef[-1:]
-    mse = float(np.mean((design @ coef - t) ** 2))
+    mse = float(np.mean((design @ coef - z) ** 2))
     _, out = step_network(X, W0, b0, W1, b1)
 
     pad = 0.3
@@ -178,7 +178,8 @@ def compute_step_regions(n_hidden=4, seed=0, dataset="moons"):
 def draw_step_network(ax, W0, b0, W1, b1, X=None, y=None, xlim=(-0.5, 1.5),
                       ylim=(-0.5, 1.5), title=None):
     """Colour the plane by the output o of ``step_network`` (blue 0, red 1), draw each hidden
-    neuron's line w⁰_i · x + b⁰_i = 0 (slide 10) and, if given, the points X coloured by y."""
+    neuron's line w⁰_i · x + b⁰_i = 0 (slide 10) and, if given, the points X coloured by
+    their label y."""
     xx, yy = np.meshgrid(np.linspace(*xlim, _RESOLUTION), np.linspace(*ylim, _RESOLUTION))
     _, out = step_network(np.column_stack([xx.ravel(), yy.ravel()]), W0, b0, W1, b1)
     ax.contourf(xx, yy, out[:, 0].reshape(xx.shape), levels=[-0.5, 0.5, 1.5],
@@ -192,7 +193,7 @@ def draw_step_network(ax, W0, b0, W1, b1, X=None, y=None, xlim=(-0.5, 1.5),
         for cls, colour in ((0, "tab:blue"), (1, "tab:red")):
             mask = np.asarray(y) == cls
             ax.scatter(X[mask, 0], X[mask, 1], s=size, color=colour, edgecolors="k",
-                       linewidths=0.4, zorder=3, label=f"クラス {cls}")
+                       linewidths=0.4, zorder=3, label=f"$y = {cls}$")
     ax.set(xlim=xlim, ylim=ylim, xlabel="$x_1$", ylabel="$x_2$")
     if title:
         ax.set_title(title, fontsize=10)
@@ -287,8 +288,8 @@ def compute_bump_approximation(n_bumps=5, steepness=100.0, heights=None):
     Heights default to the target at each bump's centre, h_k = f((k + 1/2)/N). Returns
     x (X_TARGET), target, output (the network of ``build_bump_network``), heights, left,
     right, bumps (N, len(x): each bump h_k [σ(w(x - s_k)) - σ(w(x - s'_k))]; they add up to
-    the output) and deviation = (1/n) Σ |output(x) - f(x)| over X_TARGET (mean absolute
-    deviation).
+    the output) and mae = (1/n) Σ |output(x) - f(x)| over X_TARGET (the mean absolute error,
+    notebook 03's L1 loss divided by n).
     """
     n = check_positive_int(n_bumps, "n_bumps")
     if n > 500:
@@ -305,7 +306,7 @@ def compute_bump_approximation(n_bumps=5, steepness=100.0, heights=None):
     left, right = bump_edges(n)
     return {"x": X_TARGET, "target": target, "output": output, "bumps": bumps, "heights": h,
             "left": left, "right": right,
-            "deviation": float(np.mean(np.abs(output - target)))}
+            "mae": float(np.mean(np.abs(output - target)))}
 
 
 def _draw_bumps(ax, r, title):
@@ -320,10 +321,10 @@ def _draw_bumps(ax, r, title):
 
 
 def draw_bump_approximation(ax, n_bumps=5, steepness=100.0):
-    """Draw ``compute_bump_approximation``: target, network output, and the deviation."""
+    """Draw ``compute_bump_approximation``: target, network output, and the mean absolute error."""
     r = compute_bump_approximation(n_bumps, steepness)
     _draw_bumps(ax, r, f"こぶ {n_bumps} 個, 鋭さ w = {steepness:g}\n"
-                       f"平均絶対偏差 {r['deviation']:.4f}")
+                       f"平均絶対誤差 {r['mae']:.4f}")
     ax.legend(loc="upper left", fontsize=7)
 
 
@@ -346,25 +347,25 @@ CHALLENGE_BUMPS = 5
 CHALLENGE_STEEPNESS = 100.0
 """Steepness w of the challenge's sigmoids."""
 CHALLENGE_BOUND = 0.075
-"""The challenge is solved when the mean absolute deviation is below this (the best
+"""The challenge is solved when the mean absolute error is below this (the best
 heights reach about 0.067; all heights 0.5 give about 0.19)."""
 
 
 def compute_bump_challenge(heights):
     """The challenge (slide 11): 5 bumps of steepness CHALLENGE_STEEPNESS with the given
     heights. Returns the dict of ``compute_bump_approximation`` plus ``bound`` and
-    ``solved`` (deviation < CHALLENGE_BOUND)."""
+    ``solved`` (mae < CHALLENGE_BOUND)."""
     h = _check_heights(heights, CHALLENGE_BUMPS)
     r = compute_bump_approximation(CHALLENGE_BUMPS, CHALLENGE_STEEPNESS, h)
-    return r | {"bound": CHALLENGE_BOUND, "solved": r["deviation"] < CHALLENGE_BOUND}
+    return r | {"bound": CHALLENGE_BOUND, "solved": r["mae"] < CHALLENGE_BOUND}
 
 
 def draw_bump_challenge(ax, h0=0.5, h1=0.5, h2=0.5, h3=0.5, h4=0.5):
     """Draw the challenge for heights h0..h4: target, output, each height at its bump's
-    centre, and whether the deviation is below the bound."""
+    centre, and whether the mean absolute error is below the bound."""
     r = compute_bump_challenge([h0, h1, h2, h3, h4])
     verdict = "達成！" if r["solved"] else "まだ"
-    _draw_bumps(ax, r, f"平均絶対偏差 {r['deviation']:.4f}"
+    _draw_bumps(ax, r, f"平均絶対誤差 {r['mae']:.4f}"
                        f"（目標 {CHALLENGE_BOUND} 未満: {verdict}）")
     centres = (np.arange(CHALLENGE_BUMPS) + 0.5) / CHALLENGE_BUMPS
     ax.scatter(centres, r["heights"], color="tab:orange", zorder=3, label="高さ $h_k$")

@@ -97,7 +97,7 @@ def compute_separating_line(w1, w2, c, gate="AND", points="gate"):
 
     ``gate`` is the target ("AND", "OR", "NAND" or "XOR"), ``points`` is "gate" (the four
     inputs) or "cloud" (noisy points around them, 20 per corner). Returns a dict:
-    ``X`` (n, 2), targets ``t`` (n,), outputs ``o`` (n,), ``correct`` (n,) bool, ``n_correct``,
+    ``X`` (n, 2), labels ``y`` (n,), outputs ``o`` (n,), ``correct`` (n,) bool, ``n_correct``,
     ``n_total``; ``has_line`` (False when w1 = w2 = 0); ``segment``: the visible part of the
     line as (2, 2) or None; ``region_1`` / ``region_0``: polygons (k, 2) of the view box where
     o = 1 / o = 0; and the settings ``w1, w2, c, gate, points, box``.
@@ -106,13 +106,13 @@ def compute_separating_line(w1, w2, c, gate="AND", points="gate"):
     gate = check_choice(gate, "gate", GATES)
     points = check_choice(points, "points", POINT_SETS)
 
-    _, t_corner = logic_gate(gate)
+    _, y_corner = logic_gate(gate)
     if points == "gate":
-        X, t = GATE_POINTS.copy(), t_corner
+        X, y = GATE_POINTS.copy(), y_corner
     else:
-        X, t = _CLOUD_X.copy(), t_corner[_CLOUD_CORNER]
+        X, y = _CLOUD_X.copy(), y_corner[_CLOUD_CORNER]
     o = perceptron_output(X, np.array([w1, w2]), c).astype(np.int64)
-    correct = o == t
+    correct = o == y
 
     has_line = not (w1 == 0 and w2 == 0)
     if has_line:
@@ -125,15 +125,15 @@ def compute_separating_line(w1, w2, c, gate="AND", points="gate"):
         empty = np.empty((0, 2))
         region_1, region_0 = (whole, empty) if c > 0 else (empty, whole)
         segment = None
-    return {"X": X, "t": t, "o": o, "correct": correct, "n_correct": int(correct.sum()),
-            "n_total": int(len(t)), "has_line": has_line, "segment": segment,
+    return {"X": X, "y": y, "o": o, "correct": correct, "n_correct": int(correct.sum()),
+            "n_total": int(len(y)), "has_line": has_line, "segment": segment,
             "region_1": region_1, "region_0": region_0,
             "w1": w1, "w2": w2, "c": c, "gate": gate, "points": points, "box": VIEW_BOX}
 
 
 def draw_separating_line(ax, w1, w2, c, gate="AND", points="gate", title=None):
     """Draw ``compute_separating_line``: shaded half-planes (orange: o = 1, blue: o = 0), the
-    line u = 0 with an arrow along (w1, w2), the points coloured by their target t (wrong
+    line u = 0 with an arrow along (w1, w2), the points coloured by their label y (wrong
     ones circled in red) and the count of correctly classified points in the title."""
     r = compute_separating_line(w1, w2, c, gate, points)
     x_lo, x_hi, y_lo, y_hi = r["box"]
@@ -161,12 +161,12 @@ def draw_separating_line(ax, w1, w2, c, gate="AND", points="gate", title=None):
                         arrowprops={"arrowstyle": "->", "color": "k", "lw": 1.2})
             ax.text(*tips[best], "$o=1$", ha="center", va="center", fontsize=8, clip_on=True)
 
-    X, t, ok = r["X"], r["t"], r["correct"]
+    X, y, ok = r["X"], r["y"], r["correct"]
     size = 60 if r["points"] == "gate" else 18
     for value, colour in ((1, "tab:orange"), (0, "tab:blue")):
-        mask = t == value
+        mask = y == value
         ax.scatter(X[mask, 0], X[mask, 1], s=size, color=colour, edgecolors="k", zorder=3,
-                   label=f"$t={value}$")
+                   label=f"$y={value}$")
     if (~ok).any():
         ax.scatter(X[~ok, 0], X[~ok, 1], s=size * (3.5 if r["points"] == "gate" else 2.5), facecolors="none", edgecolors="red",
                    lw=1.5, zorder=4, label="誤分類")
