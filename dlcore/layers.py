@@ -29,6 +29,16 @@ from .checks import (
 )
 from .initializers import get_initializer
 
+MAX_WEIGHTS_PER_LAYER = 25_000_000  # 200 MB per array; W, its gradient and θ make 3 of them
+
+
+def check_weight_count(count, what):
+    """Raise before allocating a layer so large that it would take gigabytes."""
+    if count > MAX_WEIGHTS_PER_LAYER:
+        raise ValueError(f"{what} would have {count:,} weights (in_features × out_features; "
+                         f"{count * 8 * 3 / 2**30:.1f} GiB with its gradient and θ), more than "
+                         f"{MAX_WEIGHTS_PER_LAYER:,}: use smaller layer sizes")
+
 
 class Linear:
     """Fully connected layer (slide 13): u = W x + b for each sample.
@@ -178,6 +188,9 @@ class BatchNorm:
 
     def __init__(self, num_features, momentum=0.9, eps=1e-5):
         self.num_features = check_positive_int(num_features, "num_features")
+        if self.num_features > MAX_WEIGHTS_PER_LAYER:
+            raise ValueError(f"num_features={self.num_features:,} is more than "
+                             f"{MAX_WEIGHTS_PER_LAYER:,}: use a smaller layer")
         self.momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
         self.eps = check_positive(eps, "eps")
         self.params = {"gamma": np.ones(num_features), "beta": np.zeros(num_features)}
@@ -264,16 +277,6 @@ class Residual:
 
     def __repr__(self):
         return "Residual(" + ", ".join(map(repr, self.layers)) + ")"
-
-
-MAX_WEIGHTS_PER_LAYER = 25_000_000  # 200 MB per array; W, its gradient and θ make 3 of them
-
-
-def check_weight_count(count, what):
-    """Raise before allocating a layer so large that it would take gigabytes."""
-    if count > MAX_WEIGHTS_PER_LAYER:
-        raise ValueError(f"{what} would have {count:,} weights ({count * 8 * 3 / 2**30:.1f} GiB "
-                         f"with its gradient and θ); the limit is {MAX_WEIGHTS_PER_LAYER:,}")
 
 
 def require_forward(layer, cached):

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from .checks import as_float_array, as_labels, check_positive, check_positive_int
+from .checks import as_float_array, as_labels, check_int_in_range, check_positive
 from .functions import step
 
 __all__ = ["perceptron_output", "train_perceptron"]
@@ -68,7 +68,7 @@ def train_perceptron(X, y, lr=0.1, epochs=50, w=None, c=0.0, batch=False):
     n, d = X.shape
     y = as_labels(y, n, n_classes=2, name="y").astype(np.float64)
     lr = float(check_positive(lr, "lr"))
-    epochs = check_positive_int(epochs, "epochs")
+    epochs = check_int_in_range(epochs, "epochs", 1, 10**6)  # the history is (epochs + 1, d)
     w, c = _check_weights(np.zeros(d) if w is None else w, c, d)
     w = w.copy()
 

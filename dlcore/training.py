@@ -104,6 +104,9 @@ def train(model, optimizer, X, y, *, epochs, batch_size=32, validation_data=None
     Raises TrainingDiverged as soon as the loss becomes NaN or inf, or grows beyond
     DIVERGENCE_FACTOR (10⁶) times the first batch's loss (or 1, if that is larger).
     """
+    if not hasattr(optimizer, "step_vector"):
+        raise TypeError(f"optimizer must be an optimizer object such as SGD(lr=0.1) or "
+                        f"make_optimizer('adam', lr=1e-3), got {optimizer!r}")
     epochs = check_positive_int(epochs, "epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
     X = as_float_array(X, "X")
