@@ -371,6 +371,19 @@ def test_show_race_builds_the_widget_and_resets_per_surface():
     assert (controls["始点 x"].min, controls["始点 x"].max) == s.xlim
 
 
+
+def test_start_sliders_show_as_many_decimals_as_they_step():
+    pytest.importorskip("ipywidgets")
+    from dlcore.widgets.optimizers import show_race
+
+    controls = {c.description: c for c in show_race().children[0].children}
+    for name in ("始点 x", "始点 y"):
+        slider = controls[name]
+        decimals = int(slider.readout_format.strip(".f"))
+        assert round(slider.step, decimals) == slider.step, name  # each step is visible
+    controls["関数"].value = "saddle"
+    assert f"{controls['始点 y'].value:{controls['始点 y'].readout_format}}" == "0.001"
+
 def test_switching_surface_redraws_the_race_once(monkeypatch):
     pytest.importorskip("ipywidgets")
     import dlcore.widgets as view

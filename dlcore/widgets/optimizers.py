@@ -479,8 +479,9 @@ def show_race():
                                    description="ステップ数"),
         "x0": widgets.FloatSlider(value=first.start[0], min=first.xlim[0], max=first.xlim[1],
                                   step=0.05, description="始点 x"),
+        # step 0.001 (the saddle starts at y = 0.001), so the readout shows 3 decimals too
         "y0": widgets.FloatSlider(value=first.start[1], min=first.ylim[0], max=first.ylim[1],
-                                  step=0.001, description="始点 y"),
+                                  step=0.001, readout_format=".3f", description="始点 y"),
     }
 
     resetting = [False]
