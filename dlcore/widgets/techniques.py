@@ -1,4 +1,9 @@
-"""Notebook 11's widgets: dropout and batch normalization (slide 41).
+"""Notebook 11's experiments and widgets: augmentation (slide 40), dropout and batch
+normalization (slide 41).
+
+- ``compute_augmentation_accuracies``: the augmentation experiment of section 2.4 (150
+  training digits with and without augmented copies, scored on the validation digits as
+  they are and slightly moved and tilted), for any seed.
 
 - ``compute_dropout_curves`` / ``draw_dropout_curves`` / ``show_dropout_curves``: dropout
   rate -> learning curves of a network that overfits 100 training digits
@@ -10,7 +15,8 @@
 
 Both train with ``dlcore.train`` on ``dlcore.datasets.load_digits_split(val_size=0.2)``
 (standardized with training statistics, slide 40). Results are cached, so a setting that was
-already computed (by the notebook, the contact sheet or the widget) is drawn at once.
+already computed (by the notebook, the contact sheet or the widget) is drawn at once;
+``cache=False`` trains afresh (tests use it to re-run a claim with perturbed initial weights).
 """
 
 from functools import lru_cache
@@ -26,6 +32,7 @@ from ..training import TrainingDiverged, one_blas_thread, train
 from . import interactive_view
 
 __all__ = [
+    "AUGMENT_SETUP", "moved_and_tilted", "compute_augmentation_accuracies",
     "DROPOUT_SETUP", "BATCHNORM_SETUP", "STALLED_LOSS", "digits_data",
     "compute_dropout_curves", "draw_dropout_curves", "show_dropout_curves",
     "ACTIVATION_LABELS", "STATUS_LABELS",
@@ -69,9 +76,89 @@ def digits_data(n_train, seed=0):
     return X, y, split.X_val, split.y_val
 
 
+def _check_seed(seed):
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
 def _curves(history):
     return {key: np.array(getattr(history, key), dtype=np.float64)
             for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
+
+
+# --- augmentation (slide 40) ------------------------------------------------------------------
+
+AUGMENT_SETUP = {"n_train": 150, "copies": 5, "hidden": 64, "lr": 0.01, "batch_size": 30,
+                 "updates": 300, "max_tilt": 10.0, "moved_seed": 2024}
+"""Section 2.4's setting: n_train training digits (pixels / 16), alone or with ``copies``
+augmented versions of each (augment.augment_dataset); a 64 -> hidden -> 10 ReLU network
+trained by Adam(lr) for the same number of weight updates either way; the validation digits
+scored as they are and tilted by up to ±max_tilt degrees and shifted by up to one pixel
+(drawn from the fixed seed ``moved_seed``)."""
+
+
+@lru_cache(maxsize=1)
+def _digit_pixels():
+    split = load_digits_split(val_size=0.2, seed=0, standardize=False)
+    for a in (split.X_train, split.y_train, split.X_val, split.y_val):
+        a.flags.writeable = False
+    return split.X_train, split.y_train, split.X_val, split.y_val
+
+
+def moved_and_tilted(images, max_tilt, seed):
+    """Each image rotated by an angle drawn from [-max_tilt, max_tilt] degrees, then shifted
+    by -1, 0 or 1 pixel in each direction (the variation of real handwriting in its box)."""
+    from ..augment import rotate, shift
+
+    rng = np.random.default_rng(seed)
+    n = len(images)
+    return shift(rotate(images, rng.uniform(-max_tilt, max_tilt, n)),
+                 rng.integers(-1, 2, n), rng.integers(-1, 2, n))
+
+
+@lru_cache(maxsize=8)
+def _augmentation_run(seed):
+    from sklearn.model_selection import train_test_split
+
+    from ..augment import augment_dataset
+    from ..optimizers import Adam
+
+    s = AUGMENT_SETUP
+    X_train, y_train, X_val, y_val = _digit_pixels()
+    X_small, _, y_small, _ = train_test_split(X_train, y_train, train_size=s["n_train"],
+                                              stratify=y_train, random_state=seed)
+    X_aug, y_aug = augment_dataset(X_small, y_small, copies=s["copies"], seed=seed)
+    moved = moved_and_tilted(X_val.reshape(-1, 8, 8), s["max_tilt"], s["moved_seed"])
+    val_sets = {"clean": X_val / 16, "moved": moved.reshape(len(X_val), -1) / 16}
+    result = {}
+    for name, (X, y) in {"plain": (X_small, y_small), "augmented": (X_aug, y_aug)}.items():
+        model = build_mlp((64, s["hidden"], 10), seed=seed)
+        epochs = s["updates"] * s["batch_size"] // len(X)
+        with one_blas_thread():
+            train(model, Adam(s["lr"]), X / 16, y, epochs=epochs, batch_size=s["batch_size"],
+                  seed=seed)
+        for val_name, X_v in val_sets.items():
+            result[f"{name}_{val_name}"] = model.accuracy(X_v, y_val)
+    return result
+
+
+def compute_augmentation_accuracies(seed=0, cache=True):
+    """Validation accuracies of section 2.4's experiment (AUGMENT_SETUP, slide 40).
+
+    ``seed`` picks the n_train training digits (stratified), the augmented copies, the
+    initial weights and the batch order. Without augmentation the network sees the n_train
+    images for updates·batch_size/n_train epochs; with it, the (copies + 1)·n_train images
+    for proportionally fewer epochs, so both make the same number of weight updates.
+    Returns {"plain_clean", "plain_moved", "augmented_clean", "augmented_moved"} (accuracy
+    on the validation digits as they are / moved and tilted) and "gain_clean",
+    "gain_moved" (augmented minus plain). ``cache=False`` trains afresh.
+    """
+    seed = _check_seed(seed)
+    r = dict(_augmentation_run(seed) if cache else _augmentation_run.__wrapped__(seed))
+    for val_name in ("clean", "moved"):
+        r[f"gain_{val_name}"] = r[f"augmented_{val_name}"] - r[f"plain_{val_name}"]
+    return r
 
 
 # --- dropout (slide 41) ----------------------------------------------------------------------
@@ -87,21 +174,21 @@ def _dropout_run(rate, seed):
     return _curves(history)
 
 
-def compute_dropout_curves(rate=0.0, seed=0):
+def compute_dropout_curves(rate=0.0, seed=0, cache=True):
     """Learning curves of DROPOUT_SETUP's network with inverted dropout of ``rate`` (slide 41).
 
     Every hidden layer is Linear -> ReLU -> Dropout(rate): in training each hidden output is
     kept with probability 1 - rate and scaled by 1/(1 - rate); in evaluation nothing is
     dropped. ``seed`` fixes the training subset, the initial weights, the masks and the
-    batch order. Train and validation metrics are measured in evaluation mode after every
-    epoch. Returns {"rate", "epochs" (1..E), "train_loss", "train_acc", "val_loss",
+    batch order; ``cache=False`` trains afresh instead of reusing a cached run. Train and
+    validation metrics are measured in evaluation mode after every epoch. Returns {"rate", "epochs" (1..E), "train_loss", "train_acc", "val_loss",
     "val_acc" (arrays of length E), "final_val_acc", "final_val_loss", "gap" (final train
     accuracy - final validation accuracy)}.
     """
     rate = float(check_in_range(rate, "dropout rate", 0.0, 0.95, high_inclusive=True))
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    c = {k: v.copy() for k, v in _dropout_run(round(rate, 6), int(seed)).items()}
+    seed = _check_seed(seed)
+    run = _dropout_run if cache else _dropout_run.__wrapped__
+    c = {k: v.copy() for k, v in run(round(rate, 6), seed).items()}
     return {"rate": rate, "epochs": np.arange(1, len(c["train_loss"]) + 1), **c,
             "final_val_acc": float(c["val_acc"][-1]), "final_val_loss": float(c["val_loss"][-1]),
             "gap": float(c["train_acc"][-1] - c["val_acc"][-1])}
@@ -129,7 +216,7 @@ def show_dropout_curves():
         "rate": widgets.FloatSlider(value=0.3, min=0.0, max=0.8, step=0.1,
                                     description="ドロップアウト率",
                                     style={"description_width": "initial"}),
-        "seed": widgets.IntSlider(value=0, min=0, max=4, description="seed"),
+        "seed": widgets.IntSlider(value=0, min=0, max=4, description="乱数の種"),
     }
     return interactive_view(draw_dropout_curves, controls, heavy=True, figsize=(6, 4))
 
@@ -166,13 +253,15 @@ def _batchnorm_run(batchnorm, lr, activation, seed):
     return {k: np.zeros(0) for k in ("train_loss", "train_acc", "val_loss", "val_acc")}, 1
 
 
-def compute_batchnorm_curves(batchnorm=True, lr=0.01, activation="relu", seed=0):
+def compute_batchnorm_curves(batchnorm=True, lr=0.01, activation="relu", seed=0, cache=True):
     """Learning curves of BATCHNORM_SETUP's network with or without batch normalization.
 
     With ``batchnorm`` every hidden layer is Linear -> BatchNorm -> f: each unit's u is
     normalized over the mini-batch, û = (u - μ_B)/sqrt(σ²_B + ε), then o = γ û + β
     (slide 41); f is ``activation`` ("relu" with He or "sigmoid" with Xavier initial
-    weights). Trained by SGD with learning rate ``lr`` (slide 29) for BATCHNORM_SETUP's epochs.
+    weights). Trained by SGD with learning rate ``lr`` (slide 29) for BATCHNORM_SETUP's epochs;
+    ``seed`` fixes the training subset, the initial weights and the batch order, and
+    ``cache=False`` trains afresh instead of reusing a cached run.
 
     Returns {"batchnorm", "lr", "activation", "epochs", "train_loss", "train_acc",
     "val_loss", "val_acc" (one value per completed epoch), "status", "diverged_epoch",
@@ -187,10 +276,9 @@ def compute_batchnorm_curves(batchnorm=True, lr=0.01, activation="relu", seed=0)
     if activation not in ACTIVATION_LABELS:
         raise ValueError(f"activation must be one of {list(ACTIVATION_LABELS)}, "
                          f"got {activation!r}")
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    curves, diverged_epoch = _batchnorm_run(bool(batchnorm), float(f"{lr:.6g}"), activation,
-                                            int(seed))
+    run = _batchnorm_run if cache else _batchnorm_run.__wrapped__
+    curves, diverged_epoch = run(bool(batchnorm), float(f"{lr:.6g}"), activation,
+                                 _check_seed(seed))
     c = {k: v.copy() for k, v in curves.items()}
     if diverged_epoch is not None:
         status = "diverged"
@@ -225,12 +313,14 @@ def draw_batchnorm_curves(ax, batchnorm=True, lr=0.01, activation="relu", seed=0
     if r["status"] != "diverged":
         result += f"、検証正解率 {r['final_val_acc']:.0%}"
     name = "BN あり" if r["batchnorm"] else "BN なし"
-    ax.set_title(f"{ACTIVATION_LABELS[activation]}, {name}, η = {r['lr']:g}\n{result}",
+    seed_text = f", 乱数の種 {seed}" if seed else ""
+    ax.set_title(f"{ACTIVATION_LABELS[activation]}, {name}, η = {r['lr']:g}{seed_text}\n{result}",
                  fontsize=10)
 
 
 def show_batchnorm_curves():
-    """Batch norm on/off, activation and a logarithmic learning rate -> the learning curves.
+    """Batch norm on/off, activation, a logarithmic learning rate and the seed -> the
+    learning curves.
 
     One training takes about half a second, so the controls update on release.
     """
@@ -245,5 +335,6 @@ def show_batchnorm_curves():
             options=[(label, key) for key, label in ACTIVATION_LABELS.items()], value="relu",
             description="活性化関数"),
         "lr": log_slider("学習率 η", 0.01, -3, 1),
+        "seed": widgets.IntSlider(value=0, min=0, max=4, description="乱数の種"),
     }
     return interactive_view(draw_batchnorm_curves, controls, heavy=True, figsize=(6, 4))
