@@ -5,6 +5,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from claim_margins import outcomes
 
 from dlcore.widgets.playground import (
     DEFAULTS,
@@ -121,11 +122,19 @@ def test_huge_learning_rate_diverges_with_a_message():
 
 
 def test_overshooting_learning_rate_is_reported_as_unstable():
-    r = compute_playground(**DEFAULTS | dict(activation="tanh", lr=10.0))
-    assert r["status"] == "unstable"
-    assert "学習率" in r["message"]
-    assert r["train_loss"][-1] > r["train_loss"][0]
-    assert r["proba"] is not None  # the boundary is still drawn
+    # A chaotic run: its final loss moves with the last bits of the initial weights (6 to 24
+    # for seed 0, once 0.86 for seed 1 against the threshold ln 2 + 0.1), so the claim is
+    # asserted in its robust form over seeds and perturbed weights (another CPU's bits).
+    def run(seed):
+        return compute_playground(**DEFAULTS | dict(activation="tanh", lr=10.0, seed=seed))
+
+    results = outcomes(run, seeds=range(3))
+    unstable = [r for r in results if r["status"] == "unstable"]
+    assert len(unstable) >= 7, [r["status"] for r in results]  # 9 of 9 measured
+    for r in unstable:
+        assert "学習率" in r["message"]
+        assert r["train_loss"][-1] > r["train_loss"][0]
+        assert r["proba"] is not None  # the boundary is still drawn
 
 
 def test_small_learning_rate_is_ok_and_learns_less(default):
@@ -195,8 +204,9 @@ def test_every_dataset_and_activation_runs(dataset, activation):
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam"])
 def test_other_optimizers_learn_the_circle(optimizer):
-    r = compute_playground(**DEFAULTS | dict(lr=0.03), optimizer=optimizer)
-    assert r["status"] == "ok" and r["val_acc"] >= 0.9
+    # 60 epochs: Momentum reached only 0.91 after 30 (seed 0), too close to the threshold
+    r = compute_playground(**DEFAULTS | dict(lr=0.03, epochs=60), optimizer=optimizer)
+    assert r["status"] == "ok" and r["val_acc"] >= 0.95  # 0.98-1.0 for seeds 0-2
 
 
 @pytest.mark.parametrize("key, value, error", [
