@@ -11,6 +11,7 @@ from dlcore.widgets.activations import (
     U_GRID,
     X_FIT,
     activation_curves,
+    compare_activations,
     compute_activation_fit,
     draw_activation_fit,
     target_function,
@@ -58,30 +59,50 @@ def test_default_grid():
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("hidden", [4, 16])
 def test_fit_returns_data_and_learns(name, hidden):
-    r = compute_activation_fit(name, hidden=hidden, steps=400)
+    r = compute_activation_fit(name, hidden=hidden)  # the notebook's 800 steps, η = 0.01
     assert r["x"].shape == r["y"].shape == r["fitted"].shape == X_FIT.shape
     assert np.allclose(r["y"], target_function(X_FIT))
-    assert r["history"].shape == (400,)
+    assert r["history"].shape == (800,)
     assert np.all(np.isfinite(r["history"])) and np.isfinite(r["mse"])
     # from the initial loss, training lowers the MSE a lot; predicting 0 everywhere gives 0.5
-    assert r["mse"] < r["history"][0] and r["mse"] < 0.05
+    # (largest here: sigmoid with 4 units, 0.038 on every CPU variant tried)
+    assert r["mse"] < r["history"][0] and r["mse"] < 0.1
     assert r["mse"] == pytest.approx(np.mean((r["fitted"] - r["y"]) ** 2))
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_fit_with_16_units_is_good(name):
-    assert compute_activation_fit(name, hidden=16, steps=400)["mse"] < 0.01
+    # seed 0: at most 0.0007 (sigmoid) on every CPU variant tried
+    assert compute_activation_fit(name, hidden=16)["mse"] < 0.005
 
 
 def test_more_steps_lower_loss():
     short = compute_activation_fit("tanh", hidden=16, steps=50)["mse"]
-    long = compute_activation_fit("tanh", hidden=16, steps=400)["mse"]
+    long = compute_activation_fit("tanh", hidden=16)["mse"]
     assert long < short
 
 
 def test_sigmoid_slowest_with_notebook_settings():
+    # seed 0: sigmoid 0.0007, ReLU and Leaky ReLU 0.0003, tanh below 0.0001 on every CPU variant
     mse = {name: compute_activation_fit(name)["mse"] for name in NAMES}
     assert max(mse, key=mse.get) == "sigmoid"
+
+
+def test_compare_activations_matches_single_fits():
+    r = compare_activations(seeds=[0, 3], hidden=3, steps=20)
+    assert r["names"] == NAMES and r["mse"].shape == (2, 4)
+    np.testing.assert_array_equal(r["seeds"], [0, 3])
+    assert r["mse"][1, 2] == compute_activation_fit("relu", hidden=3, steps=20, seed=3)["mse"]
+    with pytest.raises(ValueError):
+        compare_activations(seeds=[])
+    with pytest.raises(ValueError):
+        compare_activations(seeds=[-1])
+
+
+def test_the_seed_changes_the_fit():
+    a = compute_activation_fit("tanh", hidden=5, steps=30, seed=0)["fitted"]
+    b = compute_activation_fit("tanh", hidden=5, steps=30, seed=1)["fitted"]
+    assert not np.allclose(a, b)
 
 
 def test_relu_fit_is_piecewise_linear():
@@ -119,7 +140,7 @@ def test_bad_arguments_raise():
 @pytest.mark.parametrize("name", NAMES)
 def test_draw(name):
     fig, ax = plt.subplots()
-    draw_activation_fit(ax, name, hidden=4, steps=20)
-    assert "MSE" in ax.get_title()
+    draw_activation_fit(ax, name, hidden=4, steps=20, seed=2)
+    assert "MSE" in ax.get_title() and "種 2" in ax.get_title()
     assert len(ax.child_axes) == 2
     assert all(len(child.get_lines()) >= 2 for child in ax.child_axes)
