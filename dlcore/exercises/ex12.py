@@ -1,10 +1,10 @@
 """Checkers for the exercises of notebook 12_outlook (CNN, RNN and attention, slides 42-43).
 
     check_conv_shape        問 1  output size and parameter count of Conv2D(3, 16, 5) on 32x32
-    check_vanishing_steps   問 2  first T with 0.9^T < 0.01
-    check_query_for_key     問 3  a query that puts weight > 0.9 on key 2 of KEYS_Q3
-    check_im2col            問 4  im2col(x, kh, kw, stride, pad) against dlcore.conv.im2col
-    check_conv2d_forward    問 5  a convolution through im2col against dlcore.conv.Conv2D
+    check_im2col            問 2  im2col(x, kh, kw, stride, pad) against dlcore.conv.im2col
+    check_conv2d_forward    問 3  a convolution through im2col against dlcore.conv.Conv2D
+    check_vanishing_steps   問 4  first T with 0.9^T < 0.01
+    check_query_for_key     問 5  a query that puts weight > 0.9 on key 2 of KEYS_Q5
     check_attention         問 6  softmax(Q K^T / √d) V (with a mask) against dlcore.attention
 
 Each checker builds its own inputs from a fixed generator (not the notebook's examples),
@@ -18,7 +18,7 @@ from ..attention import causal_mask, scaled_dot_product_attention
 from ..conv import Conv2D, conv_output_size, im2col
 from .checking import Wrong, call, expect_close, expect_number, require_answer, run_check
 
-KEYS_Q3 = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])  # the keys of 問 3
+KEYS_Q5 = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])  # the keys of 問 5
 
 
 def check_conv_shape(answer, quiet=False):
@@ -44,7 +44,7 @@ def check_conv_shape(answer, quiet=False):
 
 
 def check_vanishing_steps(answer, quiet=False):
-    """問 2: the smallest integer T with 0.9^T < 0.01."""
+    """問 4: the smallest integer T with 0.9^T < 0.01."""
 
     def body():
         require_answer(answer)
@@ -56,11 +56,11 @@ def check_vanishing_steps(answer, quiet=False):
             (expected - 1, "その T ではまだ 0.01 以上です。log の比を切り上げましょう（切り捨てではなく）"),
         ])
 
-    return run_check("問 2", body, quiet=quiet)
+    return run_check("問 4", body, quiet=quiet)
 
 
 def check_query_for_key(answer, quiet=False):
-    """問 3: a query q of length 2 whose attention weight on key 2 of KEYS_Q3 exceeds 0.9."""
+    """問 5: a query q of length 2 whose attention weight on key 2 of KEYS_Q5 exceeds 0.9."""
 
     def body():
         require_answer(answer)
@@ -70,7 +70,7 @@ def check_query_for_key(answer, quiet=False):
             raise Wrong("q は長さ 2 のベクトル（例えば [x, y]）で答えてください") from None
         if not np.all(np.isfinite(q)):
             raise Wrong("q に NaN や inf が入っています")
-        _, A = scaled_dot_product_attention(q, KEYS_Q3, np.eye(3))
+        _, A = scaled_dot_product_attention(q, KEYS_Q5, np.eye(3))
         if A[0, 2] > 0.9:
             return
         if A[0].argmax() == 2:
@@ -79,10 +79,10 @@ def check_query_for_key(answer, quiet=False):
         raise Wrong("見出し 2 より他の見出しに多く注目しています。"
                     "q と見出し 2 の内積が大きくなる向きを考えましょう")
 
-    return run_check("問 3", body, quiet=quiet)
+    return run_check("問 5", body, quiet=quiet)
 
 
-# ---- 問 4, 5: convolution through im2col ----------------------------------------------------
+# ---- 問 2, 3: convolution through im2col ----------------------------------------------------
 
 # (x shape, kh, kw, stride, pad): several strides and paddings, non-square kernels and images
 CONV_CASES = [((2, 3, 5, 6), 3, 2, 1, 0), ((1, 2, 7, 7), 3, 3, 2, 1), ((3, 1, 4, 4), 2, 2, 2, 0),
@@ -109,7 +109,7 @@ def _channels_last_cols(cols, n_rows, c, kh, kw):
 
 
 def check_im2col(fn, quiet=False):
-    """問 4: fn(x, kh, kw, stride, pad) must equal dlcore.conv.im2col on fresh images."""
+    """問 2: fn(x, kh, kw, stride, pad) must equal dlcore.conv.im2col on fresh images."""
 
     def body():
         rng = np.random.default_rng(1204)
@@ -135,11 +135,11 @@ def check_im2col(fn, quiet=False):
             mistakes.append((flipped, "窓の中の画素が上下左右とも逆順に並んでいます"))
             expect_close(got, expected, what, mistakes=mistakes)
 
-    return run_check("問 4", body, quiet=quiet)
+    return run_check("問 2", body, quiet=quiet)
 
 
 def check_conv2d_forward(fn, quiet=False):
-    """問 5: fn(x, W, b, stride, pad) must equal dlcore.conv.Conv2D's forward pass."""
+    """問 3: fn(x, W, b, stride, pad) must equal dlcore.conv.Conv2D's forward pass."""
 
     def body():
         rng = np.random.default_rng(1205)
@@ -178,7 +178,7 @@ def check_conv2d_forward(fn, quiet=False):
             ]
             expect_close(got, expected, what, mistakes=mistakes)
 
-    return run_check("問 5", body, quiet=quiet)
+    return run_check("問 3", body, quiet=quiet)
 
 
 # ---- 問 6: scaled dot-product attention -------------------------------------------------------
@@ -233,5 +233,5 @@ def check_attention(fn, quiet=False):
     return run_check("問 6", body, quiet=quiet)
 
 
-__all__ = ["KEYS_Q3", "check_conv_shape", "check_vanishing_steps", "check_query_for_key",
+__all__ = ["KEYS_Q5", "check_conv_shape", "check_vanishing_steps", "check_query_for_key",
            "check_im2col", "check_conv2d_forward", "check_attention"]
