@@ -57,7 +57,9 @@ def test_xor_with_a_single_sigmoid_output():
     np.testing.assert_array_equal(proba.argmax(axis=1), XOR_Y)
 
 
-def test_digits_reaches_97_percent(digits):
+def test_digits_reaches_96_percent(digits):
+    # measured 0.972-0.975 for seeds 0-2, with and without 1e-10 noise on the initial
+    # weights: 97 % would rest on one or two test images
     X_train, X_test, y_train, y_test = digits
     assert X_train.shape == (1437, 64) and X_test.shape == (360, 64)
     model = build_mlp((64, 100, 10), "relu", seed=0)
@@ -65,7 +67,7 @@ def test_digits_reaches_97_percent(digits):
                     seed=0)
     assert history.epochs == 30
     assert history.train_loss[-1] < history.train_loss[0]
-    assert model.accuracy(X_test, y_test) >= 0.97
+    assert model.accuracy(X_test, y_test) >= 0.96
 
 
 def test_one_hot_targets_train_like_labels():
