@@ -41,10 +41,12 @@ _PARAM_NAMES = {"W": "weight", "b": "bias"}  # dlcore name -> torch name
 
 
 def torch_available():
-    """True when PyTorch can be imported (checked without importing it)."""
-    import importlib.util
-
-    return importlib.util.find_spec("torch") is not None
+    """True when PyTorch can be imported (a broken installation counts as missing)."""
+    try:
+        import_torch()
+    except ImportError:
+        return False
+    return True
 
 
 class _MissingTorchModule:

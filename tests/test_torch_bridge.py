@@ -17,6 +17,7 @@ from dlcore.optimizers import Adam
 from dlcore.torch_bridge import (
     INSTALL_HINT,
     copy_from_torch,
+    copy_linears_to_torch,
     copy_to_torch,
     dlcore_name,
     import_torch,
@@ -24,6 +25,7 @@ from dlcore.torch_bridge import (
     torch_grads,
     torch_loss,
     torch_name,
+    torch_nn,
 )
 
 TOL = 1e-10
@@ -66,6 +68,15 @@ def test_import_torch_without_torch_says_how_to_install(monkeypatch):
     with pytest.raises(ImportError, match="torch==2.13.0"):
         bridge.to_torch(build_mlp((2, 3, 1), loss="mse"))
     assert "CPU" in INSTALL_HINT
+    assert bridge.torch_available() is False
+    nn = bridge.torch_nn()  # a stand-in: a class can still be defined on it
+
+    class Net(nn.Module):
+        def forward(self, x):
+            return x
+
+    with pytest.raises(ImportError, match="pip install torch"):
+        Net()
 
 
 # --- with torch -------------------------------------------------------------------------------
@@ -186,3 +197,31 @@ def test_mismatched_networks_are_refused(torch):
                              Linear(6, 2, seed=0)]))
     with pytest.raises(ValueError, match="backward"):
         torch_grads(to_torch(model))
+
+
+def test_an_nn_module_subclass_gets_dlcore_weights_in_order(torch):
+    from dlcore.torch_bridge import torch_available
+
+    assert torch_available() and torch_nn() is torch.nn
+
+    class Net(torch.nn.Module):  # names of its own choosing, dropout in between
+        def __init__(self):
+            super().__init__()
+            self.first = torch.nn.Linear(5, 8)
+            self.drop = torch.nn.Dropout(0.5)
+            self.second = torch.nn.Linear(8, 3)
+
+        def forward(self, x):
+            return self.second(self.drop(torch.relu(self.first(x))))
+
+    model = build_mlp((5, 8, 3), dropout=0.5, seed=2)
+    net = copy_linears_to_torch(model, Net().double())
+    X, _ = _data()
+    net.eval()
+    with torch.no_grad():
+        out = net(torch.from_numpy(X)).numpy()
+    np.testing.assert_allclose(out, model.forward(X, train=False), rtol=0, atol=TOL)
+    with pytest.raises(ValueError, match="Linear layers"):
+        copy_linears_to_torch(build_mlp((5, 8, 8, 3), seed=0), Net())
+    with pytest.raises(ValueError, match="shape"):
+        copy_linears_to_torch(build_mlp((5, 7, 3), seed=0), Net())
