@@ -34,6 +34,8 @@ def test_standardize(capsys):
     ok, text = feedback(capsys, ex11.check_standardize,
                         (10 - train_values.mean()) / train_values.std())
     assert ok and "正解" in text
+    assert feedback(capsys, ex11.check_standardize, 2.24)[0]  # rounded by hand: still right
+    assert_rejected(capsys, ex11.check_standardize, 2.2)
     assert_unanswered(capsys, ex11.check_standardize, None)
     for wrong, phrase in [
         ((10 - 5) / np.std(train_values, ddof=1), "n − 1"),

@@ -39,7 +39,7 @@ def check_standardize(answer, quiet=False):
     mu, s = train_values.mean(), train_values.std()
 
     def body():
-        expect_number(answer, (x - mu) / s, "z", tol=1e-3, mistakes=[
+        expect_number(answer, (x - mu) / s, "z", tol=5e-3, mistakes=[
             ((x - mu) / train_values.std(ddof=1),
              "標準偏差を n − 1 で割って求めています。ここでは np.std と同じく n で割ります"),
             ((x - with_new.mean()) / with_new.std(),
