@@ -90,11 +90,12 @@ def compute_activation_fit(activation="tanh", hidden=16, steps=800, lr=0.01, see
     y = target_function(X)
     model = build_mlp((1, hidden, 1), activation=activation, loss="mse", seed=seed)
     opt = Adam(lr)
+    theta, grad_theta, is_weight = model.param_vector()  # every parameter in one vector
     history = np.empty(steps)
     for t in range(steps):
         history[t] = model.loss(X, y)
         model.backward(need_dx=False)
-        opt.step(model.params(), model.grads())
+        opt.step_vector(theta, grad_theta, is_weight)  # one Adam update of all weights
     fitted = model.predict(X)
     return {"activation": activation, "hidden": hidden, "steps": steps, "lr": lr,
             **activation_curves(activation), "x": X_FIT, "y": y[:, 0], "fitted": fitted[:, 0],
