@@ -161,13 +161,13 @@ def test_flow_returns_consistent_data(activation, shortcut):
     if not r["diverged"]:
         assert r["loss"].shape == (3,) and np.all(np.isfinite(r["loss"]))
         assert r["norms_trained"].shape == (5,)
-        assert 0 <= r["test_acc"] <= 1
+        assert 0 <= r["val_acc"] <= 1
 
 
 def test_deep_sigmoid_does_not_learn_without_shortcut():
     r = compute_gradient_flow(depth=10, activation="sigmoid")
     assert r["ratio_init"] < 1e-2
-    assert r["loss"][-1] > CHANCE_LOSS - 0.1 and r["test_acc"] < 0.25
+    assert r["loss"][-1] > CHANCE_LOSS - 0.1 and r["val_acc"] < 0.25
     assert not r["diverged"] and r["diverged_epoch"] is None
 
 
@@ -175,25 +175,25 @@ def test_deep_sigmoid_learns_with_shortcut():
     r = compute_gradient_flow(depth=10, activation="sigmoid", shortcut=True)
     assert r["ratio_init"] > 1e-2
     assert r["loss"][-1] < r["loss"][0] / 2 and r["loss"][-1] < 2.0
-    assert r["test_acc"] > 0.4
+    assert r["val_acc"] > 0.4
 
 
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu"])
 def test_relu_he_learns(activation):
     r = compute_gradient_flow(depth=10, activation=activation, init="he")
     assert 0.1 < r["ratio_init"] < 10
-    assert r["loss"][-1] < r["loss"][0] and r["test_acc"] > 0.4
+    assert r["loss"][-1] < r["loss"][0] and r["val_acc"] > 0.4
 
 
 def test_shallow_sigmoid_learns():
     r = compute_gradient_flow(depth=1, activation="sigmoid")
-    assert r["ratio_init"] > 0.1 and r["test_acc"] > 0.6
+    assert r["ratio_init"] > 0.1 and r["val_acc"] > 0.6
 
 
 def test_too_large_init_diverges():
     r = compute_gradient_flow(depth=10, activation="relu", init=1.0)
     assert r["diverged"] and r["diverged_epoch"] == 1
-    assert r["norms_trained"] is None and r["test_acc"] is None
+    assert r["norms_trained"] is None and r["val_acc"] is None
     assert r["loss"].shape == (1,) and r["loss"][0] > 1e5
     assert r["norms_init"].min() > 1e5
 
@@ -209,7 +209,7 @@ def test_flow_is_deterministic():
     b = compute_gradient_flow(depth=3, activation="relu", epochs=2)
     c = compute_gradient_flow(depth=3, activation="relu", epochs=2, seed=1)
     assert np.array_equal(a["norms_init"], b["norms_init"])
-    assert np.array_equal(a["loss"], b["loss"]) and a["test_acc"] == b["test_acc"]
+    assert np.array_equal(a["loss"], b["loss"]) and a["val_acc"] == b["val_acc"]
     assert not np.array_equal(a["norms_init"], c["norms_init"])
 
 
@@ -256,7 +256,7 @@ def test_norm_limits_span_at_least_four_decades():
 def test_draw_normal_run():
     fig, ax = plt.subplots()
     draw_gradient_flow(ax, depth=3, activation="relu", init="he", epochs=2)
-    assert "ReLU" in ax.get_title() and "テスト正解率" in ax.get_title()
+    assert "ReLU" in ax.get_title() and "検証正解率" in ax.get_title()
     left, right = ax.child_axes
     assert len(left.get_lines()) == 2           # at initialization and after training
     assert left.get_yscale() == "log"

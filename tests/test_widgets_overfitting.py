@@ -146,14 +146,27 @@ def test_compute_ridge_fit_is_the_polynomial_fit_with_lambda():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_lambda_errors(seed):
     r = compute_lambda_errors(seed=seed)
-    assert r["lams"].shape == r["train_mse"].shape == r["test_mse"].shape == LAMBDAS.shape
+    assert r["lams"].shape == r["train_mse"].shape == r["val_mse"].shape == LAMBDAS.shape
+    assert r["test_mse"].shape == LAMBDAS.shape
     assert np.all(np.diff(r["train_mse"]) >= -1e-12)   # the penalty pulls away from the points
     assert np.all(np.diff(r["weight_norm"]) <= 1e-9)   # and shrinks the weights
-    i = np.argmin(r["test_mse"])
+    i = np.argmin(r["val_mse"])                        # λ is chosen on the validation data
     assert 0 < i < len(LAMBDAS) - 1                    # too little and too much both hurt
     assert r["best_lam"] == LAMBDAS[i]
-    # a good λ beats the unregularized degree-15 fit by far
+    # the λ chosen on validation data beats the unregularized degree-15 fit by far on test data
     assert r["test_mse"][i] < compute_polynomial_fit(15, seed=seed)["test_mse"] / 10
+
+
+def test_validation_sample_is_neither_training_nor_test():
+    from dlcore.widgets.overfitting import N_VAL, polynomial_validation_data
+
+    x, _, x_test, _ = polynomial_data(20, 0.2, 0)
+    x_val, y_val = polynomial_validation_data(0.2, 0)
+    assert x_val.shape == y_val.shape == (N_VAL,)
+    assert not np.isin(x_val, x).any() and not np.isin(x_val, x_test).any()
+    r = compute_polynomial_fit(15, lam=1e-3)
+    w = fit_polynomial(x, polynomial_data(20, 0.2, 0)[1], 15, 1e-3)
+    assert r["val_mse"] == pytest.approx(polynomial_mse(w, x_val, y_val))
 
 
 # --- drawing --------------------------------------------------------------------------------

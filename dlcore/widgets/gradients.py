@@ -124,19 +124,21 @@ def init_label(init):
 
 @lru_cache(maxsize=1)
 def _digits():
-    return load_digits_split(seed=0)
+    return load_digits_split(val_size=0.2, seed=0)
 
 
 def digits_subset(n_train=500):
-    """The first ``n_train`` training digits (standardized) and the 360 test digits.
+    """The first ``n_train`` training digits (standardized) and the 360 validation digits.
 
-    Returns (X_train, y_train, X_test, y_test); the split is load_digits_split(seed=0).
+    Returns (X_train, y_train, X_val, y_val); the split is
+    load_digits_split(val_size=0.2, seed=0), as in notebook 09. The test part is never used
+    here: the widget only compares settings, which is the validation data's job (slide 38).
     """
     split = _digits()
     n_train = check_positive_int(n_train, "n_train")
     if not 10 <= n_train <= len(split.X_train):
         raise ValueError(f"n_train must be between 10 and {len(split.X_train)}, got {n_train}")
-    return split.X_train[:n_train], split.y_train[:n_train], split.X_test, split.y_test
+    return split.X_train[:n_train], split.y_train[:n_train], split.X_val, split.y_val
 
 
 # --- the network ---------------------------------------------------------------------------
@@ -237,21 +239,24 @@ def compute_gradient_flow(depth=10, activation="sigmoid", init=None, shortcut=Fa
     Returns {"depth", "activation", "init" (label), "shortcut", "norms_init" (one norm per
     Linear layer, at initialization), "norms_trained" (after training; None if diverged),
     "ratio_init" (first layer's norm / last layer's norm at initialization), "loss" (training
-    loss at epoch 0, 1, ..., as far as the run got), "test_acc" (accuracy on the 360 test
-    digits after training; None if diverged), "diverged" (bool), "diverged_epoch" (or None)}.
+    loss at epoch 0, 1, ..., as far as the run got), "val_acc" (accuracy on the 360
+    validation digits after training; None if diverged), "diverged" (bool), "diverged_epoch" (or None)}.
     """
     with one_blas_thread():
         return _gradient_flow(depth, activation, init, shortcut, width, epochs, lr, batch_size,
                               n_train, seed)
 
 
+@lru_cache(maxsize=32)
 def _gradient_flow(depth, activation, init, shortcut, width, epochs, lr, batch_size, n_train,
                    seed):
-    """compute_gradient_flow without the thread limit."""
+    """compute_gradient_flow without the thread limit. Runs are deterministic, so the last
+    few are remembered: the contact sheet, the widget and the checks that follow them share
+    one run per setting (callers must not modify the returned arrays)."""
     epochs = check_positive_int(epochs, "epochs")
     lr = check_positive(lr, "learning rate lr")
     batch_size = check_positive_int(batch_size, "batch_size")
-    X, y, X_test, y_test = digits_subset(n_train)
+    X, y, X_val, y_val = digits_subset(n_train)
     _, label = _initializer(init, _check_activation(activation))
     model = build_deep_net(depth, width, activation, init, shortcut, seed)
 
@@ -279,7 +284,7 @@ def _gradient_flow(depth, activation, init, shortcut, width, epochs, lr, batch_s
         "norms_trained": None if diverged else layer_gradient_norms(model, X, y),
         "ratio_init": ratio,
         "loss": np.array(losses),
-        "test_acc": None if diverged else model.accuracy(X_test, y_test),
+        "val_acc": None if diverged else model.accuracy(X_val, y_val),
         "diverged": diverged, "diverged_epoch": diverged_epoch,
     }
 
@@ -318,14 +323,14 @@ def draw_gradient_flow(ax, depth=10, activation="sigmoid", init=None, shortcut=F
                    fontsize=9)
         status = "発散"
     else:
-        status = f"テスト正解率 {r['test_acc']:.0%}"
+        status = f"検証正解率 {r['val_acc']:.0%}"
     top = min(max(np.max(loss[np.isfinite(loss)], initial=0.0), 2.5), LOSS_AXIS_MAX)
     right.set(xlim=(-0.3, epochs + 0.3), ylim=(0, 1.05 * top))
     right.xaxis.set_major_locator(MaxNLocator(integer=True))
     right.set_xlabel("エポック", fontsize=8)
     right.set_ylabel("損失 $L$", fontsize=8)
     right.tick_params(labelsize=7)
-    right.legend(fontsize=7, loc="upper right")
+    right.legend(fontsize=7, loc="lower left")  # the loss starts high: the lower left is free
     right.grid(alpha=0.3)
     short = "あり" if r["shortcut"] else "なし"
     ax.set_title(f"{ACTIVATION_LABELS[activation]}, {r['init']}, {depth} 層, ショートカット{short}"

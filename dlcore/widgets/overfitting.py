@@ -2,7 +2,8 @@
 
 - ``polynomial_features`` / ``fit_polynomial`` / ``polynomial_mse``: least-squares and ridge
   (L2-regularized) polynomial fits, f(x) = w_0 + w_1 x + ... + w_M x^M (x_0 = 1, slide 5).
-- ``polynomial_data``: slide 37's cubic + noise, a training sample and a fresh test sample.
+- ``polynomial_data``: slide 37's cubic + noise, a training sample and a fresh test sample;
+  ``polynomial_validation_data``: a third, validation sample for choosing λ (slide 38).
 - ``compute_polynomial_fit`` / ``draw_polynomial_fit``: one fit with its train and test error.
 - ``compute_degree_errors`` / ``draw_degree_errors``: train and test error against the degree
   (the U-shaped test error of slide 37's figure).
@@ -29,6 +30,12 @@ N_TEST = 500
 
 TEST_SEED_OFFSET = 10_000
 """The test sample of seed s is drawn with seed s + TEST_SEED_OFFSET (never the training one)."""
+
+N_VAL = 50
+"""Number of validation samples on which λ is chosen (slide 38)."""
+
+VAL_SEED_OFFSET = 20_000
+"""The validation sample of seed s is drawn with seed s + VAL_SEED_OFFSET."""
 
 LAMBDAS = np.logspace(-12, 2, 57)
 """The grid of ridge strengths λ (10^-12 ... 10^2, 4 per decade) for the error-against-λ curve."""
@@ -129,33 +136,46 @@ def polynomial_data(n=20, noise=0.2, seed=0, n_test=N_TEST):
 
 # --- widget 1: degree, n, noise -> the fit --------------------------------------------------
 
+def polynomial_validation_data(noise=0.2, seed=0, n_val=N_VAL):
+    """A validation sample (x_val, y_val) of ``n_val`` points of the same cubic + noise, drawn
+    with seed + VAL_SEED_OFFSET: neither the training nor the test sample of ``seed``.
+    Settings such as λ are chosen on it; the test sample is kept for the final report."""
+    return cubic_with_noise(n=n_val, noise=noise, seed=seed + VAL_SEED_OFFSET)
+
+
 def compute_polynomial_fit(degree, n=20, noise=0.2, seed=0, lam=0.0):
     """Fit a polynomial of ``degree`` (with ridge strength ``lam``) to n points of slide 37's
     cubic + noise and measure it (slides 37, 39).
 
     Returns a dict: x, y (training points), w (weights), grid / fit / true (the fitted and
-    the true curve on X_GRID), train_mse (on the n points), test_mse (on N_TEST fresh
-    points), weight_norm (sqrt(Σ_{j≥1} w_j²)), and the settings.
+    the true curve on X_GRID), train_mse (on the n points), val_mse (on the N_VAL validation
+    points), test_mse (on N_TEST fresh points), weight_norm (sqrt(Σ_{j≥1} w_j²)), and the
+    settings.
     """
     degree = _check_degree(degree)
     x, y, x_test, y_test = polynomial_data(n, noise, seed)
+    x_val, y_val = polynomial_validation_data(noise, seed)
     w = fit_polynomial(x, y, degree, lam)
     return {
         "degree": degree, "n": int(n), "noise": float(noise), "lam": _check_lam(lam),
         "x": x, "y": y, "w": w,
         "grid": X_GRID, "fit": predict_polynomial(w, X_GRID), "true": true_cubic(X_GRID),
-        "train_mse": polynomial_mse(w, x, y), "test_mse": polynomial_mse(w, x_test, y_test),
+        "train_mse": polynomial_mse(w, x, y), "val_mse": polynomial_mse(w, x_val, y_val),
+        "test_mse": polynomial_mse(w, x_test, y_test),
         "weight_norm": float(np.linalg.norm(w[1:])),
     }
 
 
-def _draw_fit(ax, r, title):
+def _draw_fit(ax, r, title, other="test"):
+    """The fit, the points and two errors in the corner: training and ``other`` ("test" or
+    "val")."""
+    name = {"test": "テスト誤差", "val": "検証誤差"}[other]
     ax.plot(r["grid"], r["true"], color="gray", ls="--", label="真の 3 次式")
     ax.plot(r["grid"], np.clip(r["fit"], *Y_LIMITS), color="tab:red", label="当てはめた多項式")
     ax.scatter(r["x"], r["y"], color="k", s=14, zorder=3, label="訓練データ")
     ax.set(xlim=(-1.05, 1.05), ylim=Y_LIMITS, xlabel="入力 $x$", ylabel="出力 $y$")
     ax.set_title(title, fontsize=9)
-    ax.text(0.03, 0.04, f"訓練誤差 {r['train_mse']:.4f}\nテスト誤差 {r['test_mse']:.4f}",
+    ax.text(0.03, 0.04, f"訓練誤差 {r['train_mse']:.4f}\n{name} {r[other + '_mse']:.4f}",
             transform=ax.transAxes, fontsize=8, va="bottom",
             bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
     ax.legend(loc="upper right", fontsize=7)
@@ -247,37 +267,42 @@ def draw_ridge_fit(ax, lam, degree=15, n=20, noise=0.2, seed=0):
     """The ridge fit of ``compute_ridge_fit`` with its errors and the size of its weights."""
     r = compute_ridge_fit(lam, degree, n, noise, seed)
     _draw_fit(ax, r, rf"{r['degree']} 次式, $\lambda$ = {_format_lam(r['lam'])}"
-                     rf"（$\|w\|$ = {r['weight_norm']:.3g}）")
+                     rf"（$\|w\|$ = {r['weight_norm']:.3g}）", other="val")
 
 
 def compute_lambda_errors(degree=15, n=20, noise=0.2, seed=0, lams=LAMBDAS):
-    """Train and test mean squared errors of the ridge fit for every λ in ``lams`` (slide 39).
+    """Train, validation and test mean squared errors of the ridge fit for every λ in
+    ``lams`` (slides 38-39).
 
     The training error grows with λ (the penalty pulls the fit away from the points); the
-    test error first falls (less overfitting), then rises (too flat: underfitting).
-    Returns a dict of arrays lams, train_mse, test_mse, weight_norm and best_lam.
+    validation error first falls (less overfitting), then rises (too flat: underfitting).
+    λ is chosen on the validation data (best_lam); the test error is returned only for the
+    final report of the chosen λ. Returns a dict of arrays lams, train_mse, val_mse,
+    test_mse, weight_norm and best_lam (smallest validation error).
     """
     lams = np.array([_check_lam(v) for v in np.atleast_1d(lams)])
     x, y, x_test, y_test = polynomial_data(n, noise, seed)
+    x_val, y_val = polynomial_validation_data(noise, seed)
     weights = [fit_polynomial(x, y, degree, v) for v in lams]
-    test = np.array([polynomial_mse(w, x_test, y_test) for w in weights])
+    val = np.array([polynomial_mse(w, x_val, y_val) for w in weights])
     return {"lams": lams,
             "train_mse": np.array([polynomial_mse(w, x, y) for w in weights]),
-            "test_mse": test,
+            "val_mse": val,
+            "test_mse": np.array([polynomial_mse(w, x_test, y_test) for w in weights]),
             "weight_norm": np.array([np.linalg.norm(w[1:]) for w in weights]),
-            "best_lam": float(lams[np.argmin(test)])}
+            "best_lam": float(lams[np.argmin(val)])}
 
 
 def draw_lambda_errors(ax, degree=15, n=20, noise=0.2, seed=0, mark=None):
-    """Train and test error against λ, both axes logarithmic (slide 39)."""
+    """Train and validation error against λ, both axes logarithmic (slides 38-39)."""
     r = compute_lambda_errors(degree, n, noise, seed)
     ax.loglog(r["lams"], np.maximum(r["train_mse"], ERROR_FLOOR), "-", label="訓練誤差")
-    ax.loglog(r["lams"], np.maximum(r["test_mse"], ERROR_FLOOR), "-", label="テスト誤差")
+    ax.loglog(r["lams"], np.maximum(r["val_mse"], ERROR_FLOOR), "-", label="検証誤差")
     if mark is not None:
         ax.axvline(mark, color="gray", ls=":", lw=1)
     ax.set(xlabel=r"正則化の強さ $\lambda$（対数目盛）", ylabel="平均二乗誤差（対数目盛）")
     best = _format_lam(r["best_lam"])
-    ax.set_title(rf"$\lambda$ と誤差（テスト誤差が最小: $\lambda$ = {best}）", fontsize=9)
+    ax.set_title(rf"$\lambda$ と誤差（検証誤差が最小: $\lambda$ = {best}）", fontsize=9)
     ax.legend(fontsize=8)
 
 
@@ -290,8 +315,8 @@ def draw_ridge_view(axes, lam):
 
 
 def show_ridge_fit():
-    """A logarithmic slider for λ: the degree-15 ridge fit (left) and the errors against λ
-    (right)."""
+    """A logarithmic slider for λ: the degree-15 ridge fit (left) and the training and
+    validation errors against λ (right)."""
     controls = {"lam": log_slider("正則化の強さ λ", 1e-12, -12, 2, step=0.25)}
     return interactive_view(draw_ridge_view, controls, heavy=True,
                             figsize=(10, 3.8), panels=(1, 2))
