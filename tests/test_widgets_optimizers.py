@@ -381,8 +381,8 @@ def test_start_sliders_show_as_many_decimals_as_they_step():
         slider = controls[name]
         decimals = int(slider.readout_format.strip(".f"))
         assert round(slider.step, decimals) == slider.step, name  # each step is visible
-    controls["関数"].value = "saddle"
-    assert f"{controls['始点 y'].value:{controls['始点 y'].readout_format}}" == "0.001"
+    saddle_y = SURFACES["saddle"].start[1]  # the smallest start the slider must show
+    assert f"{saddle_y:{controls['始点 y'].readout_format}}" == "0.001"
 
 def test_switching_surface_redraws_the_race_once(monkeypatch):
     pytest.importorskip("ipywidgets")
