@@ -32,7 +32,8 @@ def test_derivative_matches_numerical(name):
     u = U_GRID[np.abs(U_GRID) > 1e-3].copy()  # leave out the kink of ReLU / Leaky ReLU at 0
     r = activation_curves(name, u)
     f = ACTIVATIONS[name][0]
-    numeric = numerical_gradient(lambda v: np.sum(f(v)), u.copy(), h=1e-6)
+    # h = 1e-5: rounding in the sum stays far below the tolerance (errors < 2e-9 measured)
+    numeric = numerical_gradient(lambda v: np.sum(f(v)), u.copy(), h=1e-5)
     assert r["f"].shape == r["df"].shape == u.shape
     assert np.allclose(r["df"], numeric, atol=1e-7)
 
