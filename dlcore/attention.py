@@ -15,6 +15,7 @@ import numpy as np
 
 from . import functions as F
 from .checks import check_positive_int
+from .layers import require_forward
 
 
 def _check_qkv(Q, K, V):
@@ -34,6 +35,9 @@ def _check_qkv(Q, K, V):
             f"every key needs one value: K has {K.shape[-2]} keys (shape {K.shape}) but "
             f"V has {V.shape[-2]} values (shape {V.shape})"
         )
+    for name, a in (("Q", Q), ("K", K), ("V", V)):
+        if not np.issubdtype(a.dtype, np.number) or not np.isfinite(a).all():
+            raise ValueError(f"{name} must hold finite numbers (no NaN or inf)")
     if not (Q.shape[:-2] == K.shape[:-2] == V.shape[:-2]):
         raise ValueError(
             f"Q, K and V must share their leading (batch) axes, got {Q.shape}, {K.shape}, "
@@ -142,6 +146,7 @@ class ScaledDotProductAttention:
 
     params = MappingProxyType({})
     grads = MappingProxyType({})
+    weights = None  # the attention weights A, kept by forward
 
     def forward(self, Q, K, V, mask=None):
         out, self.weights = scaled_dot_product_attention(Q, K, V, mask=mask)
@@ -149,6 +154,7 @@ class ScaledDotProductAttention:
         return out
 
     def backward(self, dout):
+        require_forward(self, self.weights)
         A, Q, K, V = self.weights, self.Q, self.K, self.V
         expected = A.shape[:-1] + (V.shape[-1],)
         if dout.shape != expected:

@@ -18,6 +18,7 @@ import numpy as np
 
 from .checks import as_rng, check_positive_int
 from .initializers import get_initializer
+from .layers import require_forward
 
 
 def _pair(value, name):
@@ -126,6 +127,8 @@ class Conv2D:
     ``init`` ("he", "xavier" or normal(std)) uses fan_in = in_channels · kh · kw.
     """
 
+    cols = None  # the input as im2col rows, kept by forward
+
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, pad=0, init="he",
                  seed=None):
         self.in_channels = check_positive_int(in_channels, "in_channels")
@@ -163,6 +166,7 @@ class Conv2D:
         return u.reshape(n, oh, ow, self.out_channels).transpose(0, 3, 1, 2)
 
     def backward(self, dout, need_dx=True):
+        require_forward(self, self.cols)
         d = dout.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)  # (n*oh*ow, out)
         W_col = self.params["W"].reshape(self.out_channels, -1)
         self.grads["W"][...] = (d.T @ self.cols).reshape(self.params["W"].shape)
@@ -184,6 +188,8 @@ class MaxPool2D:
     unchanged, which adds some invariance to small translations. Backward: the gradient goes
     only to the position of each maximum, dL/dx = dout there and 0 elsewhere.
     """
+
+    argmax = None  # where each maximum was, kept by forward
 
     params = MappingProxyType({})
     grads = MappingProxyType({})
@@ -207,6 +213,7 @@ class MaxPool2D:
         return out.reshape(n, c, oh, ow)
 
     def backward(self, dout, need_dx=True):
+        require_forward(self, self.argmax)
         if not need_dx:
             return None
         n, c, h, w = self.x_shape
@@ -225,14 +232,16 @@ class Flatten:
 
     params = MappingProxyType({})
     grads = MappingProxyType({})
+    x_shape = None  # kept by forward
 
     def forward(self, x, train=True):
         if x.ndim < 2:
             raise ValueError(f"Flatten expects a batch of shape (n, ...), got shape {x.shape}")
         self.x_shape = x.shape
-        return x.reshape(x.shape[0], -1)
+        return x.reshape(x.shape[0], -1).copy()  # a new array, as every layer returns
 
     def backward(self, dout, need_dx=True):
+        require_forward(self, self.x_shape)
         return dout.reshape(self.x_shape) if need_dx else None
 
     def __repr__(self):

@@ -13,6 +13,7 @@ import numpy as np
 from . import functions as F
 from .checks import as_rng, check_positive_int
 from .initializers import get_initializer
+from .layers import require_forward
 
 
 def _check_sequences(x, input_size, layer):
@@ -42,6 +43,8 @@ class RNN:
     (slides 34-35), because each step multiplies by W_h^T diag(1 - h_t²).
     """
 
+    h = None  # the hidden states of every step, kept by forward
+
     def __init__(self, input_size, hidden_size, return_sequences=False, init="xavier",
                  seed=None):
         self.input_size = check_positive_int(input_size, "input_size")
@@ -70,6 +73,7 @@ class RNN:
         return self.h.copy() if self.return_sequences else h.copy()
 
     def backward(self, dout, need_dx=True):
+        require_forward(self, self.h)
         n, T, H = self.h.shape
         expected = (n, T, H) if self.return_sequences else (n, H)
         if dout.shape != expected:
@@ -120,6 +124,8 @@ class GRU:
     Backward is BPTT (see ``backward``); afterwards ``self.dh`` (n, T, H) holds dL/dh_t.
     """
 
+    gates = None  # z, r, c of every step, kept by forward
+
     def __init__(self, input_size, hidden_size, return_sequences=False, init="xavier",
                  update_bias=-1.0, seed=None):
         self.input_size = check_positive_int(input_size, "input_size")
@@ -167,6 +173,7 @@ class GRU:
             dh_{t-1} = dh_t ⊙ (1 - z_t) + d(r ⊙ h) ⊙ r_t + da_z U_z + da_r U_r,
         and the weights collect da^T x_t, da_{z,r}^T h_{t-1}, da_c^T (r_t ⊙ h_{t-1}) over t.
         """
+        require_forward(self, self.gates)
         n, T, H = self.h_prev.shape
         expected = (n, T, H) if self.return_sequences else (n, H)
         if dout.shape != expected:
