@@ -17,7 +17,7 @@ from .checking import Wrong, call, expect_close, expect_number, require_answer, 
 
 INIT_SHAPES = ((300, 200), (80, 600), (1000, 60))
 """(out, in) shapes the initializers are tried on: n_out ≠ n_in, so mixing them up shows,
-and 60 000 or more draws each, so the sample variance is within about 1 % of the target."""
+and 48 000 or more draws each, so the sample variance is within about 1 % of the target."""
 
 VARIANCE_RTOL = 0.05
 """How close the sample variance must be to the target variance (5 %: far above the
