@@ -43,3 +43,12 @@ def test_named_and_titled(path):
     assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# "), (
         f"{path.name}: the first cell must be a Markdown title"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernel_metadata_is_what_jupyterlab_writes(path):
+    """The kernelspec JupyterLab writes when it saves, so that opening a notebook changes
+    nothing that git stores (nbstripout removes the rest of what it adds)."""
+    nb = json.loads(stored_text(path))
+    assert nb["metadata"]["kernelspec"] == {"display_name": "Python 3 (ipykernel)",
+                                            "language": "python", "name": "python3"}
