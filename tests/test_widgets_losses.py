@@ -245,7 +245,7 @@ def _drawn_points(ax, samples=200):
     return np.vstack(points)
 
 
-@pytest.mark.parametrize("shift", [4.0, -4.0, 0.5])
+@pytest.mark.parametrize("shift", [4.0, -4.0, 0.5, 6.0, -6.0])  # the slider spans -6..6
 def test_the_outlier_legend_covers_no_point_and_no_line(shift):
     settings = [{"n_outliers": k, "shift": shift} for k in (0, 3, 6, 8)]
     fig = contact_sheet(draw_outlier_fit, settings, ncols=4)  # small panels, as in notebook 03

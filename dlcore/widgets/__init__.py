@@ -11,7 +11,12 @@ The pattern (one module per notebook, e.g. ``dlcore.widgets.perceptron``):
   picture for a few settings, so a reader without a running kernel sees what the sliders do.
 """
 
+import collections
 import io
+import itertools
+import threading
+import time
+import traceback
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -33,25 +38,34 @@ def make_renderer(draw, figsize=(6, 4), panels=(1, 1), margins=None, keep_figure
     ``keep_figure=True`` one figure is made once and every call passes the same axes, so a
     ``draw`` that updates the artists it made on the first call (the playground's, notebook
     07) skips most of matplotlib's cost: making axes, ticks and texts.
-    ``margins`` (keyword arguments of ``fig.subplots_adjust``) replace ``tight_layout``,
-    which costs about 60 ms per redraw.
+    ``margins`` (keyword arguments of ``fig.subplots_adjust``) fix the layout. Without them
+    the first call lays the figure out with ``tight_layout`` and later calls reuse the
+    margins it found: ``tight_layout`` measures every text once more and costs about as much
+    as the rest of a redraw, and a picture whose frame stays put while a slider moves is
+    easier to compare.
     """
+    layout = None if margins is None else dict(margins)
+
     def new_figure():
         # Not through pyplot: the view shows the figure itself, and Jupyter must not
         # show it a second time when the cell ends.
         fig = Figure(figsize=figsize)
         axes = fig.subplots(*panels, squeeze=panels == (1, 1))
-        if margins is not None:
-            fig.subplots_adjust(**margins)
+        if layout is not None:
+            fig.subplots_adjust(**layout)
         return fig, axes
 
     kept = new_figure() if keep_figure else None
 
     def render(values):
+        nonlocal layout
         fig, axes = kept if keep_figure else new_figure()
         draw(axes, **values)
-        if margins is None:
+        if layout is None:
             fig.tight_layout()
+            params = fig.subplotpars
+            layout = {name: getattr(params, name)
+                      for name in ("left", "right", "bottom", "top", "wspace", "hspace")}
         return figure_png(fig)
 
     return render
@@ -67,17 +81,22 @@ def figure_png(fig):
 
 
 def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1), margins=None,
-                     keep_figure=False):
-    """Show ``controls`` (a dict name -> ipywidget) above a plot redrawn by ``draw(ax, **values)``.
+                     keep_figure=False, paused=None):
+    """Show ``controls`` (a dict name -> ipywidget) above a picture drawn by ``draw(ax, **values)``.
 
     With ``panels=(rows, cols)`` other than (1, 1), ``draw`` receives the array of axes
-    instead of one Axes. With ``heavy=True`` sliders update only when released, so dragging
-    never queues up slow redraws. ``margins`` and ``keep_figure``: see ``make_renderer``,
-    which does each redraw; an error inside it shows up below the controls. Returns the
-    container widget.
+    instead of one Axes. ``margins`` and ``keep_figure``: see ``make_renderer``, which does
+    each redraw. The first picture is drawn before the view is shown (an error there is
+    raised); every later change is drawn by a ``Redrawer`` (in the background, only the
+    latest setting; an error shows up below the picture). With ``heavy=True`` sliders report
+    a value only when released, and a redraw that takes longer than ``BUSY_AFTER`` seconds
+    says 「計算中…」. While ``paused()`` returns True, changes are not drawn: a view that
+    moves several of its own sliders at once draws once, when it is done. Returns the
+    container widget (the row of controls, the picture, a status line and the error
+    output); ``box.redrawer`` is its Redrawer.
     """
     import ipywidgets as widgets
-    from IPython.display import Image, display
+    from IPython.display import display
 
     for control in controls.values():
         if heavy and hasattr(control, "continuous_update"):
@@ -85,16 +104,267 @@ def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1),
         if hasattr(control.style, "description_width"):
             control.style.description_width = "initial"  # long Japanese labels stay whole
 
-    render = make_renderer(draw, figsize, panels, margins, keep_figure)
+    redrawer = Redrawer(make_renderer(draw, figsize, panels, margins, keep_figure),
+                        busy_after=BUSY_AFTER if heavy else None,
+                        neighbours=step_neighbours(controls))
 
-    def redraw(**values):
-        display(Image(data=render(values)))
+    def values():
+        return {name: control.value for name, control in controls.items()}
 
-    output = widgets.interactive_output(redraw, controls)
+    redrawer.show(values())
+
+    def changed(change):
+        if paused is None or not paused():
+            redrawer.request(values(), change)
+
+    for control in controls.values():
+        control.observe(changed, names="value")
     row = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-    box = widgets.VBox([row, output])
+    box = widgets.VBox([row, redrawer.image, redrawer.status, redrawer.errors])
+    box.redrawer = redrawer
     display(box)
     return box
+
+
+BUSY_AFTER = 0.3
+"""Seconds after which a heavy view's redraw shows 「計算中…」 under its picture."""
+
+CACHE_SIZE = 64
+"""Pictures each view keeps, one per setting (sliders stop at discrete positions)."""
+
+REDRAW_LOG = collections.deque(maxlen=10_000)
+"""One entry per picture a Redrawer put on screen after a change: (view number, seconds
+from the change reaching the kernel to the picture sent, seconds spent drawing (0 when the
+picture came from the cache)). bench/widget_latency.py reads it to split the latency it
+measures in the browser into kernel and transport."""
+
+
+class Redrawer:
+    """Draws a view's pictures into one ``ipywidgets.Image`` whose PNG bytes are replaced
+    (no Output widget cleared and filled again).
+
+    ``request(values)``, called on every change in the kernel's main thread, only notes the
+    latest values. One background thread, shared by all views, draws: one picture at a
+    time, always for the latest values of a view, so changes that arrive while a picture
+    is drawn are merged into one redraw. A dragged slider never piles up work, and the
+    picture always ends at the last setting. The last ``CACHE_SIZE`` pictures are kept per
+    setting, and once a requested picture is shown the thread draws ahead, while nothing
+    else is asked for, the settings ``neighbours(values, change)`` names (the next steps
+    of the control just moved), so that a student stepping through a slider sees each
+    picture at once.
+    """
+
+    _queue = []  # views with a request not drawn yet, oldest first
+    _ahead = []  # (view, values) to draw ahead of time, most likely first
+    _current = None  # the view being drawn
+    _cell_running = False  # matplotlib is not thread-safe: nothing is drawn during a cell
+    _condition = threading.Condition()
+    _thread = None
+    _count = itertools.count()
+
+    def __init__(self, render, busy_after=None, neighbours=None):
+        import ipywidgets as widgets
+
+        self.render = render
+        self.busy_after = busy_after
+        self.neighbours = neighbours
+        self.number = next(self._count)
+        self.image = widgets.Image(format="png")
+        self.status = widgets.HTML()
+        self.errors = widgets.Output()
+        self.cache = collections.OrderedDict()
+        self.wanted = None  # (values, change, time of the request)
+        self.shown = None  # key of the setting on screen
+        self.drawing_since = None  # when a heavy view's redraw started
+        self._busy_lock = threading.Lock()
+
+    @staticmethod
+    def key(values):
+        """The cache key of a setting; numbers to 10 digits, so that a value the browser
+        computed (0.7 + 0.01) finds the picture drawn ahead for it."""
+        return tuple((name, float(f"{v:.10g}") if isinstance(v, float) else v)
+                     for name, v in values.items())
+
+    def show(self, values):
+        """Draw ``values`` now, in the calling thread (the first picture)."""
+        png = self.render(values)
+        self._keep(self.key(values), png)
+        self.image.value = png
+        self.shown = self.key(values)
+
+    def request(self, values, change=None):
+        """Ask for a picture of ``values`` (after ``change``, the traitlets change of the
+        control moved). In a Jupyter kernel this returns at once and the background thread
+        draws; elsewhere (tests, scripts) it draws before returning."""
+        cls = Redrawer
+        wanted = (values, change, time.perf_counter())
+        if not cls.in_kernel():
+            self._draw(*wanted)
+            return
+        with cls._condition:
+            self.wanted = wanted
+            if self not in cls._queue:
+                cls._queue.append(self)
+            if cls._thread is None:
+                cls._thread = threading.Thread(target=cls._work, name="dlcore-redraw",
+                                               daemon=True)
+                cls._thread.start()
+                from IPython import get_ipython
+
+                events = get_ipython().events
+                events.register("pre_run_cell", cls._pause)
+                events.register("post_run_cell", cls._resume)
+            cls._condition.notify_all()
+
+    @staticmethod
+    def in_kernel():
+        """True inside a Jupyter kernel, where a frontend sends the changes."""
+        from IPython import get_ipython
+
+        return hasattr(get_ipython(), "kernel")
+
+    @classmethod
+    def _pause(cls, info=None):
+        """Before a cell: finish the pictures asked for, stop drawing ahead (matplotlib is
+        not thread-safe: its mathtext parser fails when two threads use it)."""
+        with cls._condition:
+            cls._condition.wait_for(lambda: not cls._queue and cls._current is None)
+            cls._cell_running = True
+
+    @classmethod
+    def _resume(cls, result=None):
+        with cls._condition:
+            cls._cell_running = False
+            cls._condition.notify_all()
+
+    def wait(self, timeout=60):
+        """Block until every request so far is drawn (or has failed); False on timeout."""
+        with Redrawer._condition:
+            return Redrawer._condition.wait_for(
+                lambda: self not in Redrawer._queue and Redrawer._current is not self, timeout)
+
+    @classmethod
+    def _work(cls):
+        while True:
+            with cls._condition:
+                cls._condition.wait_for(
+                    lambda: cls._queue or (cls._ahead and not cls._cell_running))
+                if cls._queue:
+                    view = cls._queue.pop(0)
+                    job = view.wanted
+                else:
+                    view, values = cls._ahead.pop(0)
+                    job = None
+                cls._current = view
+            try:
+                if job is None:
+                    view._draw_ahead(values)
+                else:
+                    view._draw(*job)
+            finally:
+                with cls._condition:
+                    cls._current = None
+                    cls._condition.notify_all()
+
+    def _draw(self, values, change, asked):
+        key = self.key(values)
+        if key == self.shown:
+            return
+        png, drawing = self.cache.get(key), 0.0
+        if png is None:
+            started = time.perf_counter()
+            png = self._render(values)
+            if png is None:
+                return
+            self._keep(key, png)
+            drawing = time.perf_counter() - started
+        self.image.value = png
+        self.shown = key
+        if self.errors.outputs:
+            self.errors.outputs = ()
+        REDRAW_LOG.append((self.number, time.perf_counter() - asked, drawing))
+        if self.neighbours is not None and change is not None and self.in_kernel():
+            with Redrawer._condition:
+                Redrawer._ahead[:] = [(self, v) for v in self.neighbours(values, change)
+                                      if self.key(v) not in self.cache]
+                Redrawer._condition.notify_all()
+
+    def _draw_ahead(self, values):
+        try:
+            self._keep(self.key(values), self.render(values))
+        except Exception:  # noqa: BLE001  (shown if the student really asks for it)
+            pass
+
+    def _render(self, values):
+        """``render(values)``, or None after showing its error; says 「計算中…」 when slow."""
+        timer = None
+        if self.busy_after is not None:
+            self.drawing_since = time.perf_counter()
+            timer = threading.Timer(self.busy_after, self._say_busy)
+            timer.start()
+        try:
+            return self.render(values)
+        except Exception:
+            self.errors.outputs = ()
+            self.errors.append_stderr(traceback.format_exc())
+            return None
+        finally:
+            if timer is not None:
+                timer.cancel()
+                with self._busy_lock:
+                    self.drawing_since = None
+                    if self.status.value:
+                        self.status.value = ""
+
+    def _say_busy(self):
+        with self._busy_lock:
+            if self.drawing_since is not None:
+                self.status.value = "計算中…"
+
+    def _keep(self, key, png):
+        self.cache[key] = png
+        self.cache.move_to_end(key)
+        while len(self.cache) > CACHE_SIZE:
+            self.cache.popitem(last=False)
+
+
+def step_neighbours(controls):
+    """``neighbours(values, change)`` for a Redrawer: the settings one more step along the
+    control just moved, in the same direction first, then back the other way (a slider's
+    next positions, a menu's next entries, a check box flipped)."""
+    import math
+
+    def along(control, old, new):
+        if hasattr(control, "options"):  # Dropdown, ToggleButtons, SelectionSlider
+            options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+            if new not in options:
+                return []
+            i = options.index(new)
+            forward = old not in options or options.index(old) < i
+            order = (i + 1, i - 1) if forward else (i - 1, i + 1)
+            return [options[j % len(options)] for j in order if j % len(options) != i]
+        if isinstance(new, bool):
+            return [not new]
+        if isinstance(new, (int, float)) and hasattr(control, "step"):
+            forward = old is None or new >= old
+            if hasattr(control, "base"):  # FloatLogSlider: steps of the exponent
+                exponent = math.log(new, control.base)
+                points = [control.base ** (exponent + s * control.step) for s in (1, -1)]
+                low, high = control.base ** control.min, control.base ** control.max
+            else:
+                points = [new + control.step, new - control.step]
+                low, high = control.min, control.max
+            points = [type(new)(p) for p in points if low <= p <= high]
+            return points if forward else points[::-1]
+        return []
+
+    def neighbours(values, change):
+        name = next((n for n, c in controls.items() if c is change["owner"]), None)
+        if name is None:
+            return []
+        return [values | {name: v} for v in along(controls[name], change["old"], values[name])]
+
+    return neighbours
 
 
 def contact_sheet(draw, settings, ncols=3, title=None, panel_size=(3.4, 2.8)):
