@@ -128,3 +128,22 @@ def as_rng(seed):
     if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
         return np.random.default_rng(seed)
     raise TypeError(f"seed must be an int, None or a numpy Generator, got {seed!r}")
+
+
+def check_finite(value, name):
+    """Raise unless ``value`` is a finite real number (not a bool, a string or complex)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    return value
+
+
+MAX_SEED = 2**32 - 1
+"""Largest seed the widgets accept: scikit-learn's random_state and NumPy's legacy seeding
+stop at 2³² - 1."""
+
+
+def check_seed(seed, name="seed"):
+    """Raise unless ``seed`` is an integer in 0..MAX_SEED."""
+    return check_int_in_range(seed, name, 0, MAX_SEED)

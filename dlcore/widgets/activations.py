@@ -10,16 +10,20 @@
 - ``compare_activations``: the final MSE of every activation for several seeds.
 """
 
+import itertools
+from collections.abc import Iterable
+
 import numpy as np
 
 from .. import functions as F
-from ..checks import as_float_array, check_int_in_range, check_positive, check_positive_int
+from ..checks import as_float_array, check_int_in_range, check_positive, check_seed
 from ..network import build_mlp
 from ..optimizers import Adam
 from . import interactive_view
 
 __all__ = [
-    "ACTIVATIONS", "ACTIVATION_LABELS", "U_GRID", "X_FIT", "target_function",
+    "ACTIVATIONS", "ACTIVATION_LABELS", "U_GRID", "X_FIT", "MAX_HIDDEN", "MAX_STEPS",
+    "MAX_SEEDS", "target_function",
     "activation_curves", "compute_activation_fit", "draw_activation_fit",
     "show_activation_fit", "compare_activations",
 ]
@@ -47,6 +51,12 @@ U_GRID = np.linspace(-4.0, 4.0, 161)
 
 X_FIT = np.linspace(-np.pi, np.pi, 100)
 """The 100 training inputs x of the fit (full batch)."""
+U_GRID.flags.writeable = X_FIT.flags.writeable = False  # shared by every call
+
+MAX_HIDDEN, MAX_STEPS, MAX_SEEDS = 256, 10_000, 20
+"""Largest hidden layer, number of updates and number of seeds of ``compare_activations``
+(the widget's sliders stop at 30 units and 1600 updates; the notebook compares 10 seeds;
+the largest run takes a few seconds)."""
 
 
 def target_function(x):
@@ -55,7 +65,7 @@ def target_function(x):
 
 
 def _check_activation(activation):
-    if activation not in ACTIVATIONS:
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; choose one of {list(ACTIVATIONS)}")
     return activation
 
@@ -66,7 +76,7 @@ def activation_curves(activation, u=U_GRID):
     Returns {"u", "f", "df"}: arrays shaped like ``u``.
     """
     f, df = ACTIVATIONS[_check_activation(activation)]
-    u = as_float_array(u, "u")
+    u = as_float_array(u, "u").copy()
     return {"u": u, "f": f(u), "df": df(u)}
 
 
@@ -83,9 +93,10 @@ def compute_activation_fit(activation="tanh", hidden=16, steps=800, lr=0.01, see
     "history" (L before each update)}.
     """
     _check_activation(activation)
-    hidden = check_positive_int(hidden, "hidden (number of hidden units)")
-    steps = check_positive_int(steps, "steps")
+    hidden = check_int_in_range(hidden, "hidden (number of hidden units)", 1, MAX_HIDDEN)
+    steps = check_int_in_range(steps, "steps", 1, MAX_STEPS)
     lr = check_positive(lr, "learning rate lr")
+    seed = check_seed(seed)
     X = X_FIT[:, None]
     y = target_function(X)
     model = build_mlp((1, hidden, 1), activation=activation, loss="mse", seed=seed)
@@ -98,7 +109,8 @@ def compute_activation_fit(activation="tanh", hidden=16, steps=800, lr=0.01, see
         opt.step_vector(theta, grad_theta, is_weight)  # one Adam update of all weights
     fitted = model.predict(X)
     return {"activation": activation, "hidden": hidden, "steps": steps, "lr": lr,
-            **activation_curves(activation), "x": X_FIT, "y": y[:, 0], "fitted": fitted[:, 0],
+            **activation_curves(activation), "x": X_FIT.copy(), "y": y[:, 0],
+            "fitted": fitted[:, 0],
             "mse": F.mse_loss(fitted, y), "history": history}
 
 
@@ -157,9 +169,13 @@ def compare_activations(seeds=range(10), hidden=16, steps=800, lr=0.01):
 
     Returns {"seeds": array (S,), "names": list of the activations (A,), "mse": array (S, A)}.
     """
-    seeds = [check_int_in_range(s, "seed", 0, 2**32 - 1) for s in seeds]
-    if not seeds:
-        raise ValueError("compare_activations needs at least one seed")
+    if isinstance(seeds, str) or not isinstance(seeds, Iterable):
+        raise TypeError(f"seeds must be a list of integer seeds, got {seeds!r}")
+    seeds = list(itertools.islice(seeds, MAX_SEEDS + 1))  # never more: seeds may be huge
+    if not 1 <= len(seeds) <= MAX_SEEDS:
+        raise ValueError(f"seeds must hold 1 to {MAX_SEEDS} seeds, got "
+                         f"{'none' if not seeds else 'more'}")
+    seeds = [check_seed(s, "each of seeds") for s in seeds]
     names = list(ACTIVATIONS)
     mse = np.array([[compute_activation_fit(name, hidden, steps, lr, seed)["mse"]
                      for name in names] for seed in seeds])

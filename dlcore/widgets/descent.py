@@ -12,11 +12,13 @@ import numbers
 
 import numpy as np
 
-from ..checks import check_positive, check_positive_int
+from ..checks import as_float_array, check_int_in_range, check_positive
 from . import interactive_view
 
 MAX_ABS = 1e8  # |x| beyond this counts as "blown up": the iteration stops there
 SLOW_FRACTION = 0.1  # converging, but |x_n| / |x_0| still above this after the steps: "slow"
+MAX_STEPS = 100_000  # more steps than this is a typo (the notebooks take at most a few hundred)
+MAX_CURVATURE = 1e6  # a larger f'' would need η < 2e-6: far outside the widget's slider
 
 STATUS_LABELS = {
     "monotone": "単調に収束",
@@ -38,12 +40,14 @@ def gradient_descent(grad, x0, lr, steps, max_abs=MAX_ABS):
     there: the path is then shorter than steps + 1 and ends with the last finite point.
     Computed inside ``np.errstate`` so a diverging run never prints a RuntimeWarning.
     """
+    if not callable(grad):
+        raise TypeError(f"grad must be a function (the derivative f'), got {grad!r}")
     check_positive(lr, "lr")
     steps = _check_steps(steps)
     check_positive(max_abs, "max_abs")
-    x = np.array(x0, dtype=np.float64)
-    if x.ndim > 1 or not np.all(np.isfinite(x)):
-        raise ValueError(f"x0 must be a finite number or 1-D array, got {x0!r}")
+    x = as_float_array(x0, "x0").astype(np.float64)
+    if x.ndim > 1:
+        raise ValueError(f"x0 must be a finite number or 1-D array, got shape {x.shape}")
     path = [x.copy()]
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(steps):
@@ -98,9 +102,13 @@ def compute_descent_1d(lr, x0=2.5, curvature=1.0, steps=15):
     ``blew_up`` (True when |x| passed 1e8 and the iteration stopped), and the curve
     ``curve_x``, ``curve_f`` with the plotting window ``xlim`` (which contains x_0).
     """
-    if not isinstance(x0, numbers.Real) or isinstance(x0, bool) or not np.isfinite(x0):
-        raise ValueError(f"x0 must be a finite number, got {x0!r}")
+    if (not isinstance(x0, numbers.Real) or isinstance(x0, bool) or not np.isfinite(x0)
+            or abs(x0) > MAX_ABS):
+        raise ValueError(f"x0 must be a finite number between -{MAX_ABS:g} and {MAX_ABS:g}, "
+                         f"got {x0!r}")
     steps = _check_steps(steps)
+    if check_positive(curvature, "curvature") > MAX_CURVATURE:
+        raise ValueError(f"curvature must be at most {MAX_CURVATURE:g}, got {curvature}")
     status, factor = quadratic_status(lr, curvature)
     path = gradient_descent(lambda x: curvature * x, float(x0), lr, steps)
     slow = status in ("monotone", "oscillating") and abs(factor) ** steps > SLOW_FRACTION
@@ -109,9 +117,11 @@ def compute_descent_1d(lr, x0=2.5, curvature=1.0, steps=15):
         label = label.replace("収束", "ゆっくり収束")
     half_width = max(3.0, 1.5 * abs(x0))
     curve_x = np.linspace(-half_width, half_width, 201)
+    with np.errstate(over="ignore"):  # a path that blew up ends beyond 1e8: f may be inf
+        f_path = curvature * path**2 / 2
     return {
         "x": path,
-        "f": curvature * path**2 / 2,
+        "f": f_path,
         "factor": factor,
         "critical_lr": 2.0 / curvature,
         "status": status,
@@ -168,6 +178,4 @@ def show_descent_1d():
 
 
 def _check_steps(steps):
-    if isinstance(steps, numbers.Integral) and not isinstance(steps, bool) and steps == 0:
-        return 0
-    return check_positive_int(steps, "steps")
+    return check_int_in_range(steps, "steps", 0, MAX_STEPS)

@@ -16,13 +16,14 @@ Xavier initialization, which keep the variance of the signal the same in every l
   and after a short run) and the training curve of that run.
 """
 
+import copy
 import numbers
 from functools import lru_cache
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from ..checks import check_positive, check_positive_int
+from ..checks import check_int_in_range, check_positive, check_positive_int, check_seed
 from ..datasets import load_digits_split
 from ..initializers import normal
 from ..layers import ACTIVATIONS as ACTIVATION_LAYERS
@@ -35,6 +36,7 @@ from . import interactive_view
 
 __all__ = [
     "ACTIVATION_NAMES", "ACTIVATION_LABELS", "INIT_CHOICES", "BLOCKED_THRESHOLD", "MAX_DEPTH",
+    "MAX_WIDTH", "MAX_WORK", "MAX_UPDATES",
     "N_INPUTS", "N_CLASSES", "CHANCE_LOSS", "LOSS_AXIS_MAX", "default_init", "init_label",
     "digits_subset", "build_deep_net", "linear_layers", "layer_gradient_norms", "activation_statistics", "initial_gradient_norms",
     "compute_gradient_flow", "draw_gradient_flow", "show_gradient_flow",
@@ -63,6 +65,15 @@ slide 34); for ReLU an output of 0 (f' = 0, slide 35); Leaky ReLU (f' >= 0.03) n
 MAX_DEPTH = 30
 """Largest number of hidden layers ``build_deep_net`` accepts."""
 
+MAX_WIDTH = 512
+"""Largest width of the hidden layers ``build_deep_net`` accepts (30 such layers hold
+8 million weights)."""
+
+MAX_WORK, MAX_UPDATES = 3e9, 2000
+"""Largest training run of ``compute_gradient_flow``: epochs × n_train × (number of weights)
+products and epochs × ceil(n_train / batch_size) SGD updates. The widget and the notebook
+use 5 × 500 × about 12 000 = 3e7 and 80; the largest run allowed takes a few seconds."""
+
 N_INPUTS, N_CLASSES = 64, 10
 """The digits have 8x8 = 64 pixels and 10 classes."""
 
@@ -76,7 +87,7 @@ LOSS_AXIS_MAX = 8.0
 # --- settings ------------------------------------------------------------------------------
 
 def _check_activation(activation):
-    if activation not in ACTIVATION_NAMES:
+    if not isinstance(activation, str) or activation not in ACTIVATION_NAMES:
         raise ValueError(
             f"unknown activation {activation!r}; choose one of {list(ACTIVATION_NAMES)}")
     return activation
@@ -124,7 +135,10 @@ def init_label(init):
 
 @lru_cache(maxsize=1)
 def _digits():
-    return load_digits_split(val_size=0.2, seed=0)
+    split = load_digits_split(val_size=0.2, seed=0)
+    for a in (split.X_train, split.y_train, split.X_val, split.y_val):
+        a.flags.writeable = False  # cached: nobody may change them
+    return split
 
 
 def digits_subset(n_train=500):
@@ -155,7 +169,7 @@ def build_deep_net(depth=10, width=32, activation="sigmoid", init=None, shortcut
     He for ReLU-like), "he", "xavier" or a standard deviation s for W ~ N(0, s²).
     """
     depth = _check_depth(depth)
-    width = check_positive_int(width, "width")
+    width = check_int_in_range(width, "width", 1, MAX_WIDTH)
     _check_activation(activation)
     shortcut = _check_bool(shortcut, "shortcut")
     initializer, _ = _initializer(init, activation)
@@ -241,21 +255,38 @@ def compute_gradient_flow(depth=10, activation="sigmoid", init=None, shortcut=Fa
     "ratio_init" (first layer's norm / last layer's norm at initialization), "loss" (training
     loss at epoch 0, 1, ..., as far as the run got), "val_acc" (accuracy on the 360
     validation digits after training; None if diverged), "diverged" (bool), "diverged_epoch" (or None)}.
+    Sizes are capped (MAX_DEPTH, MAX_WIDTH, MAX_WORK, MAX_UPDATES) so that a run takes
+    seconds at most; every call returns its own copy of the (cached) result.
     """
-    with one_blas_thread():
-        return _gradient_flow(depth, activation, init, shortcut, width, epochs, lr, batch_size,
-                              n_train, seed)
+    depth = _check_depth(depth)
+    _initializer(init, _check_activation(activation))
+    shortcut = _check_bool(shortcut, "shortcut")
+    width = check_int_in_range(width, "width", 1, MAX_WIDTH)
+    epochs = check_positive_int(epochs, "epochs")
+    lr = check_positive(lr, "learning rate lr")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    n_train = len(digits_subset(n_train)[0])
+    updates = epochs * -(-n_train // batch_size)
+    if updates > MAX_UPDATES:
+        raise ValueError(f"epochs × ceil(n_train / batch_size) = {updates} updates, more than "
+                         f"{MAX_UPDATES}: use fewer epochs or a larger batch_size")
+    n_weights = N_INPUTS * width + (depth - 1) * width**2 + width * N_CLASSES
+    if epochs * n_train * n_weights > MAX_WORK:
+        raise ValueError(f"epochs × n_train × weights = {epochs * n_train * n_weights:.2g}, "
+                         f"more than {MAX_WORK:g} (seconds of training): use fewer epochs, "
+                         "a smaller depth or width, or fewer digits n_train")
+    seed = check_seed(seed)
+    with one_blas_thread():  # the cached result is never handed out: a copy is
+        return copy.deepcopy(_gradient_flow(depth, activation, init, shortcut, width, epochs,
+                                            lr, batch_size, n_train, seed))
 
 
 @lru_cache(maxsize=32)
 def _gradient_flow(depth, activation, init, shortcut, width, epochs, lr, batch_size, n_train,
                    seed):
-    """compute_gradient_flow without the thread limit. Runs are deterministic, so the last
-    few are remembered: the contact sheet, the widget and the checks that follow them share
-    one run per setting (callers must not modify the returned arrays)."""
-    epochs = check_positive_int(epochs, "epochs")
-    lr = check_positive(lr, "learning rate lr")
-    batch_size = check_positive_int(batch_size, "batch_size")
+    """compute_gradient_flow without the thread limit and the checks. Runs are deterministic,
+    so the last few are remembered: the contact sheet, the widget and the checks that follow
+    them share one run per setting."""
     X, y, X_val, y_val = digits_subset(n_train)
     _, label = _initializer(init, _check_activation(activation))
     model = build_deep_net(depth, width, activation, init, shortcut, seed)

@@ -3,19 +3,22 @@ slides 14-16, where the computer does this adjustment itself)."""
 
 import numpy as np
 
+from ..checks import check_finite
 from . import interactive_view
 
 _rng = np.random.default_rng(0)
 X_POINTS = np.linspace(-1.0, 1.0, 12)
 Y_POINTS = 0.8 * X_POINTS + 0.3 + _rng.normal(0.0, 0.15, X_POINTS.shape)
 """The labels y_i of the points: the line 0.8 x + 0.3 plus a little noise."""
+X_POINTS.flags.writeable = Y_POINTS.flags.writeable = False  # shared by every call
 
 
 def compute_line_fit(slope, intercept):
     """The line's outputs f(x_i) = slope * x_i + intercept on the fixed points and their mean
     squared error L = (1/n) Σ_i (f(x_i) - y_i)^2 (slide 16)."""
+    slope, intercept = check_finite(slope, "slope"), check_finite(intercept, "intercept")
     pred = slope * X_POINTS + intercept
-    return {"x": X_POINTS, "y": Y_POINTS, "pred": pred,
+    return {"x": X_POINTS.copy(), "y": Y_POINTS.copy(), "pred": pred,
             "mse": float(np.mean((pred - Y_POINTS) ** 2))}
 
 

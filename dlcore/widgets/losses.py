@@ -15,7 +15,15 @@ from functools import lru_cache
 import numpy as np
 
 from .. import functions as F
-from ..checks import as_float_array, as_rng, check_in_range, check_positive_int
+from ..checks import (
+    as_float_array,
+    as_rng,
+    check_finite,
+    check_in_range,
+    check_int_in_range,
+    check_positive,
+    check_seed,
+)
 from ..gradcheck import numerical_gradient
 from . import interactive_view
 
@@ -31,6 +39,13 @@ LOSS_COLORS = {"L1": "tab:blue", "L2": "tab:orange", "CE": "tab:green"}
 
 P_GRID = np.linspace(0.005, 0.995, 199)
 """Probabilities at which the widget draws the loss curves (0 and 1 left out: log 0)."""
+P_GRID.flags.writeable = False  # shared by every call
+
+MAX_POINTS = 10_000
+"""Largest number of predictions ``loss_curve`` and ``loss_derivative`` evaluate (one call
+of the loss each) and of points ``make_outlier_data`` draws."""
+MAX_SHIFT = 100.0
+"""Largest |shift| of the outliers (the widget's slider stays within a few units)."""
 
 
 def _loss_fn(loss):
@@ -42,6 +57,14 @@ def _loss_fn(loss):
     return LOSSES[loss]
 
 
+def _check_preds(preds):
+    preds = as_float_array(preds, "preds")
+    if preds.size > MAX_POINTS:
+        raise ValueError(f"preds has {preds.size} values, more than {MAX_POINTS}: each one is "
+                         "a separate call of the loss")
+    return preds
+
+
 def loss_curve(loss, preds, y):
     """The loss of ONE sample, L(f, y), for every prediction f in ``preds`` (slide 16).
 
@@ -50,7 +73,7 @@ def loss_curve(loss, preds, y):
     Returns an array shaped like ``preds``.
     """
     fn = _loss_fn(loss)
-    preds = as_float_array(preds, "preds")
+    preds = _check_preds(preds)
     y = float(as_float_array(y, "y"))
     label = np.array([y])
     return np.array([fn(np.array([f]), label) for f in preds.ravel()]).reshape(preds.shape)
@@ -65,7 +88,7 @@ def loss_derivative(loss, preds, y, h=1e-6):
     L1: sign(f - y);  L2: 2(f - y);  CE: -y/f + (1 - y)/(1 - f).
     """
     fn = _loss_fn(loss)
-    preds = as_float_array(preds, "preds").astype(np.float64).ravel().copy()
+    preds = _check_preds(preds).astype(np.float64).ravel().copy()
     y = float(as_float_array(y, "y"))
     labels = np.full(preds.shape, y)
     n = preds.size
@@ -97,8 +120,9 @@ def compute_loss_values(y, p):
     values = {name: float(loss_curve(name, [p], y)[0]) for name in LOSSES}
     p_inner = float(np.clip(p, 1e-4, 1 - 1e-4))  # keep p ± h inside [0, 1]
     grads = {name: float(loss_derivative(name, [p_inner], y)[0]) for name in LOSSES}
+    curves = {name: c.copy() for name, c in _curves_for_label(float(y)).items()}
     return {"y": float(y), "p": float(p), "values": values, "grads": grads,
-            "grid": P_GRID, "curves": _curves_for_label(float(y))}
+            "grid": P_GRID.copy(), "curves": curves}
 
 
 def draw_loss_values(ax, y, p):
@@ -170,7 +194,8 @@ def fit_line(x, y, loss="l2", n_iter=1000, eps=1e-8):
         raise ValueError("x needs at least two different values to fit a line")
     if loss not in ("l1", "l2"):
         raise ValueError(f"loss must be 'l1' or 'l2', got {loss!r}")
-    n_iter = check_positive_int(n_iter, "n_iter")
+    n_iter = check_int_in_range(n_iter, "n_iter", 1, 100_000)
+    eps = check_positive(eps, "eps")
     X = np.column_stack([np.ones_like(x), x])            # x_0 = 1
     w = np.linalg.solve(X.T @ X, X.T @ y)                 # L2: least squares
     if loss == "l1":
@@ -186,6 +211,7 @@ def fit_line(x, y, loss="l2", n_iter=1000, eps=1e-8):
 
 
 TRUE_W = np.array([1.0, 0.5])  # the line the outlier data are drawn around: f(x) = 1 + 0.5 x
+TRUE_W.flags.writeable = False
 
 
 def make_outlier_data(n_outliers, shift=4.0, n=25, noise=0.2, seed=0):
@@ -194,8 +220,10 @@ def make_outlier_data(n_outliers, shift=4.0, n=25, noise=0.2, seed=0):
 
     Returns (x, y, is_outlier).
     """
-    n = check_positive_int(n, "n")
-    n_outliers = int(check_in_range(n_outliers, "n_outliers", 0, n // 2, high_inclusive=True))
+    n = check_int_in_range(n, "n", 1, MAX_POINTS)
+    n_outliers = check_int_in_range(n_outliers, "n_outliers", 0, n // 2)
+    if abs(check_finite(shift, "shift")) > MAX_SHIFT:
+        raise ValueError(f"shift must be between -{MAX_SHIFT:g} and {MAX_SHIFT:g}, got {shift}")
     check_in_range(noise, "noise", 0.0, np.inf)
     rng = as_rng(seed)
     x = np.linspace(0.0, 4.0, n)
@@ -210,9 +238,9 @@ def make_outlier_data(n_outliers, shift=4.0, n=25, noise=0.2, seed=0):
 def compute_outlier_fit(n_outliers=3, shift=4.0, seed=0):
     """Data with outliers (``make_outlier_data``), the L2 and L1 lines fitted to them, and how
     far each line's weights are from the true ones (Euclidean distance of (w0, w1))."""
-    x, y, is_outlier = make_outlier_data(n_outliers, shift=shift, seed=seed)
+    x, y, is_outlier = make_outlier_data(n_outliers, shift=shift, seed=check_seed(seed))
     fits = {"l2": fit_line(x, y, "l2"), "l1": fit_line(x, y, "l1")}
-    return {"x": x, "y": y, "is_outlier": is_outlier, "fits": fits, "true_w": TRUE_W,
+    return {"x": x, "y": y, "is_outlier": is_outlier, "fits": fits, "true_w": TRUE_W.copy(),
             "distance": {k: float(np.linalg.norm(w - TRUE_W)) for k, w in fits.items()}}
 
 

@@ -14,7 +14,13 @@ bias (the weight of the constant input x_0 = 1) is kept as a separate vector b^k
 
 import numpy as np
 
-from ..checks import as_float_array, check_int_in_range, check_positive, check_positive_int
+from ..checks import (
+    as_float_array,
+    check_finite,
+    check_int_in_range,
+    check_positive,
+    check_positive_int,
+)
 from ..datasets import make_2d_dataset
 from ..functions import step
 from ..layers import Linear, Sigmoid
@@ -25,7 +31,8 @@ __all__ = [
     "draw_two_layer_diagram", "step_network",
     "MAX_HIDDEN", "DATASETS", "DATA_NOISE", "compute_step_regions", "draw_step_network",
     "draw_step_regions", "show_step_regions",
-    "target_function", "X_TARGET", "EDGE_MARGIN", "bump_edges", "build_bump_network",
+    "target_function", "X_TARGET", "MAX_STEEPNESS", "EDGE_MARGIN", "bump_edges",
+    "build_bump_network",
     "compute_bump_approximation", "draw_bump_approximation", "show_bump_approximation",
     "CHALLENGE_BUMPS", "CHALLENGE_STEEPNESS", "CHALLENGE_BOUND", "compute_bump_challenge",
     "draw_bump_challenge", "show_bump_challenge",
@@ -175,11 +182,21 @@ def compute_step_regions(n_hidden=4, seed=0, dataset="moons"):
             "accuracy": float(np.mean(out[:, 0] == y)), "mse": mse}
 
 
+def _pair(value, name):
+    if not isinstance(value, (tuple, list, np.ndarray)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (low, high), got {value!r}")
+    return value
+
+
 def draw_step_network(ax, W0, b0, W1, b1, X=None, y=None, xlim=(-0.5, 1.5),
                       ylim=(-0.5, 1.5), title=None):
     """Colour the plane by the output o of ``step_network`` (blue 0, red 1), draw each hidden
     neuron's line w⁰_i · x + b⁰_i = 0 (slide 10) and, if given, the points X coloured by
     their label y."""
+    for lim, name in ((xlim, "xlim"), (ylim, "ylim")):
+        low, high = (check_finite(v, f"each end of {name}") for v in _pair(lim, name))
+        if not low < high:
+            raise ValueError(f"{name} must be (low, high) with low < high, got {lim!r}")
     xx, yy = np.meshgrid(np.linspace(*xlim, _RESOLUTION), np.linspace(*ylim, _RESOLUTION))
     _, out = step_network(np.column_stack([xx.ravel(), yy.ravel()]), W0, b0, W1, b1)
     ax.contourf(xx, yy, out[:, 0].reshape(xx.shape), levels=[-0.5, 0.5, 1.5],
@@ -236,6 +253,10 @@ def target_function(x):
 
 X_TARGET = np.linspace(0.0, 1.0, 401)
 """The points of [0, 1] where the approximation is compared with the target."""
+X_TARGET.flags.writeable = False  # shared by every call
+MAX_STEEPNESS = 1e4
+"""Largest steepness w of the bumps (the widget's slider stops at 10^3.5; a steeper sigmoid
+is a step to the last bit already)."""
 EDGE_MARGIN = 0.1
 """The outer steps sit this far outside [0, 1], so the output does not drop to half a bump
 height at x = 0 and x = 1 (σ(0) = 1/2)."""
@@ -259,6 +280,13 @@ def _check_heights(heights, n=None):
     return h
 
 
+def _check_steepness(steepness):
+    w = float(check_positive(steepness, "steepness"))
+    if w > MAX_STEEPNESS:
+        raise ValueError(f"steepness must be at most {MAX_STEEPNESS:g}, got {steepness}")
+    return w
+
+
 def build_bump_network(heights, steepness):
     """A 1-input network whose output is a sum of bumps (slide 11), as a dlcore Sequential.
 
@@ -269,7 +297,7 @@ def build_bump_network(heights, steepness):
     and output bias 0; the output layer has no activation (f¹ = identity); loss "mse".
     """
     h = _check_heights(heights)
-    w = float(check_positive(steepness, "steepness"))
+    w = _check_steepness(steepness)
     n = h.shape[0]
     left, right = bump_edges(n)
     s = np.column_stack([left, right]).ravel()                 # s_0, s'_0, s_1, s'_1, ...
@@ -294,7 +322,7 @@ def compute_bump_approximation(n_bumps=5, steepness=100.0, heights=None):
     n = check_positive_int(n_bumps, "n_bumps")
     if n > 500:
         raise ValueError(f"n_bumps must be at most 500, got {n}")
-    check_positive(steepness, "steepness")
+    _check_steepness(steepness)
     if heights is None:
         heights = target_function((np.arange(n) + 0.5) / n)
     h = _check_heights(heights, n)
@@ -304,7 +332,8 @@ def compute_bump_approximation(n_bumps=5, steepness=100.0, heights=None):
     bumps = (h * (hidden[:, 0::2] - hidden[:, 1::2])).T
     target = target_function(X_TARGET)
     left, right = bump_edges(n)
-    return {"x": X_TARGET, "target": target, "output": output, "bumps": bumps, "heights": h,
+    return {"x": X_TARGET.copy(), "target": target, "output": output, "bumps": bumps,
+            "heights": h.copy(),
             "left": left, "right": right,
             "mae": float(np.mean(np.abs(output - target)))}
 

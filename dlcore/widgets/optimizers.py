@@ -21,14 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..checks import check_in_range, check_positive
+from ..checks import as_float_array, check_in_range, check_positive
 from ..optimizers import SGD, Adam, Momentum, RMSProp
 from ..plotting import plot_contour_paths
 from . import interactive_view
 from .descent import MAX_ABS
+from .descent import MAX_STEPS as MAX_ITERATIONS
 
 __all__ = [
-    "OPTIMIZER_NAMES", "OPTIMIZER_LABELS", "LR_GRID", "MAX_STEPS", "GAP_FLOOR",
+    "OPTIMIZER_NAMES", "OPTIMIZER_LABELS", "LR_GRID", "MAX_LRS", "MAX_STEPS", "GAP_FLOOR",
     "local_minimum_curve", "local_minimum_slope", "LOCAL_MIN_X", "RIDGE_X", "GLOBAL_MIN_X",
     "RAVINE_A", "RAVINE_B", "Surface", "SURFACES",
     "make_race_optimizer", "run_optimizer", "compute_path", "compute_lr_search",
@@ -44,6 +45,11 @@ OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", 
 LR_GRID = 10.0 ** np.arange(-4.0, 1.001, 0.25)
 """The learning rates η tried by ``compute_lr_search``: η = 10^k for k = -4, -3.75, ..., 1
 (21 values, four per decade), so each optimizer of slide 33 meets its own best η."""
+LR_GRID.flags.writeable = False  # shared by every call
+
+MAX_LRS = 100
+"""Largest number of learning rates ``compute_lr_search`` tries (4 optimizers x MAX_STEPS
+steps each)."""
 
 MAX_STEPS = 1000
 """Largest number of steps W_{i+1} = update(W_i) the race accepts (slide 33; keeps a
@@ -225,13 +231,14 @@ def run_optimizer(grad, x0, optimizer, steps, max_abs=MAX_ABS):
     for a number). Like ``descent.gradient_descent``, the iteration stops when it blows up
     (|w| > ``max_abs`` or not finite); the path is then shorter and ends with the last finite
     point. Computed inside ``np.errstate``, so a diverging run prints no RuntimeWarning.
+    At most ``descent.MAX_STEPS`` (100 000) steps.
     """
     if not hasattr(optimizer, "step") or not hasattr(optimizer, "t"):
         raise TypeError(f"optimizer must be a dlcore optimizer, got {optimizer!r}")
     if optimizer.t != 0:
         raise ValueError("the optimizer has already taken steps (it keeps a state such as "
                          "the velocity): pass a new one")
-    steps = _check_steps(steps)
+    steps = _check_steps(steps, MAX_ITERATIONS)
     check_positive(max_abs, "max_abs")
     w = np.array(x0, dtype=np.float64)
     if w.ndim > 1 or w.size == 0 or not np.all(np.isfinite(w)):
@@ -257,7 +264,7 @@ def run_optimizer(grad, x0, optimizer, steps, max_abs=MAX_ABS):
 
 
 def _surface(name):
-    if name not in SURFACES:
+    if not isinstance(name, str) or name not in SURFACES:
         raise ValueError(f"unknown surface {name!r}; choose one of {list(SURFACES)}")
     return SURFACES[name]
 
@@ -319,9 +326,9 @@ def compute_lr_search(surface, steps=None, x0=None, y0=None, beta=0.9, lrs=None)
     steps = s.steps if steps is None else _check_steps(steps, MAX_STEPS, minimum=1)
     start = _start(surface, x0, y0)
     check_in_range(beta, "momentum beta", 0.0, 1.0)
-    lrs = LR_GRID if lrs is None else np.asarray(lrs, dtype=np.float64)
-    if lrs.ndim != 1 or lrs.size == 0:
-        raise ValueError(f"lrs must be a non-empty 1-D list of learning rates, got {lrs!r}")
+    lrs = LR_GRID if lrs is None else as_float_array(lrs, "lrs", ndim=1)
+    if lrs.size > MAX_LRS:
+        raise ValueError(f"lrs holds {lrs.size} learning rates, more than {MAX_LRS}")
     for lr in lrs:
         check_positive(float(lr), "learning rate in lrs")
     key = tuple(float(lr) for lr in lrs)

@@ -18,12 +18,16 @@ import numbers
 
 import numpy as np
 
-from ..checks import as_float_array, check_in_range, check_positive_int
+from ..checks import MAX_SEED, as_float_array, check_finite, check_in_range, check_positive_int
 from ..datasets import cubic_with_noise, true_cubic
 from . import interactive_view, log_slider
 
 DEGREES = tuple(range(1, 16))
 """The polynomial degrees of slide 37's figure, 1 to 15."""
+
+MAX_DEGREE = 30
+"""Highest degree fitted: higher powers x^M on [-1, 1] are too alike for a meaningful
+least-squares fit."""
 
 N_TEST = 500
 """Number of fresh samples on which the test error is measured."""
@@ -42,6 +46,12 @@ LAMBDAS = np.logspace(-12, 2, 57)
 
 X_GRID = np.linspace(-1.0, 1.0, 301)
 """Where the fitted curves are drawn."""
+LAMBDAS.flags.writeable = X_GRID.flags.writeable = False  # shared by every call
+
+MAX_POINTS = 10_000
+"""Largest number of training or test points (the widget's slider stops at 100)."""
+MAX_LAMS = 200
+"""Largest number of λ values ``compute_lambda_errors`` fits (LAMBDAS has 57)."""
 
 Y_LIMITS = (-1.8, 1.8)
 """The y-range of the fit plots; a wildly swinging curve is cut off at these values."""
@@ -49,10 +59,21 @@ Y_LIMITS = (-1.8, 1.8)
 
 def _check_degree(degree):
     degree = check_positive_int(degree, "degree")
-    if degree > 30:
-        raise ValueError(f"degree must be at most 30 (higher powers x^M on [-1, 1] are too "
-                         f"alike for a meaningful least-squares fit), got {degree}")
+    if degree > MAX_DEGREE:
+        raise ValueError(f"degree must be at most {MAX_DEGREE} (higher powers x^M on [-1, 1] "
+                         f"are too alike for a meaningful least-squares fit), got {degree}")
     return degree
+
+
+def _check_seed(seed):
+    if (not isinstance(seed, numbers.Integral) or isinstance(seed, bool)
+            or not 0 <= seed <= MAX_SEED):
+        raise ValueError(f"seed must be an integer in 0..{MAX_SEED}, got {seed!r}")
+    return int(seed)
+
+
+def _check_mark(mark):
+    return None if mark is None else check_finite(mark, "mark")
 
 
 def _check_lam(lam):
@@ -107,7 +128,7 @@ def fit_polynomial(x, y, degree, lam=0.0):
 def predict_polynomial(w, x):
     """f(x) = Σ_j w_j x^j for every x (Horner's rule)."""
     w = as_float_array(w, "w", ndim=1)
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array(x, "x").astype(np.float64, copy=False)
     out = np.zeros_like(x)
     for wj in w[::-1]:
         out = out * x + wj
@@ -127,8 +148,10 @@ def polynomial_data(n=20, noise=0.2, seed=0, n_test=N_TEST):
 
     Both come from ``dlcore.datasets.cubic_with_noise`` on [-1, 1]; ``seed`` is an int >= 0.
     """
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    seed = _check_seed(seed)
+    for value, name in ((n, "n"), (n_test, "n_test")):
+        if isinstance(value, numbers.Integral) and value > MAX_POINTS:
+            raise ValueError(f"{name} must be at most {MAX_POINTS}, got {value}")
     x, y = cubic_with_noise(n=n, noise=noise, seed=seed)
     x_test, y_test = cubic_with_noise(n=n_test, noise=noise, seed=seed + TEST_SEED_OFFSET)
     return x, y, x_test, y_test
@@ -140,7 +163,7 @@ def polynomial_validation_data(noise=0.2, seed=0, n_val=N_VAL):
     """A validation sample (x_val, y_val) of ``n_val`` points of the same cubic + noise, drawn
     with seed + VAL_SEED_OFFSET: neither the training nor the test sample of ``seed``.
     Settings such as λ are chosen on it; the test sample is kept for the final report."""
-    return cubic_with_noise(n=n_val, noise=noise, seed=seed + VAL_SEED_OFFSET)
+    return cubic_with_noise(n=n_val, noise=noise, seed=_check_seed(seed) + VAL_SEED_OFFSET)
 
 
 def compute_polynomial_fit(degree, n=20, noise=0.2, seed=0, lam=0.0):
@@ -159,7 +182,7 @@ def compute_polynomial_fit(degree, n=20, noise=0.2, seed=0, lam=0.0):
     return {
         "degree": degree, "n": int(n), "noise": float(noise), "lam": _check_lam(lam),
         "x": x, "y": y, "w": w,
-        "grid": X_GRID, "fit": predict_polynomial(w, X_GRID), "true": true_cubic(X_GRID),
+        "grid": X_GRID.copy(), "fit": predict_polynomial(w, X_GRID), "true": true_cubic(X_GRID),
         "train_mse": polynomial_mse(w, x, y), "val_mse": polynomial_mse(w, x_val, y_val),
         "test_mse": polynomial_mse(w, x_test, y_test),
         "weight_norm": float(np.linalg.norm(w[1:])),
@@ -196,9 +219,11 @@ def compute_degree_errors(n=20, noise=0.2, seed=0, degrees=DEGREES):
     lower one can); the test error falls, then rises again: a U-shape. Returns a dict of
     arrays degrees, train_mse, test_mse and best_degree (smallest test error).
     """
+    if not isinstance(degrees, (list, tuple, range, np.ndarray)):
+        raise TypeError(f"degrees must be a list of degrees, got {degrees!r}")
+    if not 1 <= len(degrees) <= MAX_DEGREE:
+        raise ValueError(f"degrees must hold 1 to {MAX_DEGREE} degrees, got {len(degrees)}")
     degrees = np.array([_check_degree(d) for d in degrees])
-    if degrees.size == 0:
-        raise ValueError("degrees is empty")
     x, y, x_test, y_test = polynomial_data(n, noise, seed)
     weights = [fit_polynomial(x, y, d) for d in degrees]
     train = np.array([polynomial_mse(w, x, y) for w in weights])
@@ -210,6 +235,7 @@ def compute_degree_errors(n=20, noise=0.2, seed=0, degrees=DEGREES):
 def draw_degree_errors(ax, n=20, noise=0.2, seed=0, mark=None):
     """Train and test error against the degree on a log y-axis (slide 37); ``mark`` draws a
     vertical line at one degree (the widget's current one)."""
+    mark = _check_mark(mark)
     r = compute_degree_errors(n, noise, seed)
     ax.semilogy(r["degrees"], np.maximum(r["train_mse"], ERROR_FLOOR), "o-", ms=4,
                 label="訓練誤差")
@@ -280,7 +306,10 @@ def compute_lambda_errors(degree=15, n=20, noise=0.2, seed=0, lams=LAMBDAS):
     final report of the chosen λ. Returns a dict of arrays lams, train_mse, val_mse,
     test_mse, weight_norm and best_lam (smallest validation error).
     """
-    lams = np.array([_check_lam(v) for v in np.atleast_1d(lams)])
+    lams = np.atleast_1d(lams)
+    if not 1 <= len(lams) <= MAX_LAMS:
+        raise ValueError(f"lams must hold 1 to {MAX_LAMS} values of λ, got {len(lams)}")
+    lams = np.array([_check_lam(v) for v in lams])
     x, y, x_test, y_test = polynomial_data(n, noise, seed)
     x_val, y_val = polynomial_validation_data(noise, seed)
     weights = [fit_polynomial(x, y, degree, v) for v in lams]
@@ -295,6 +324,7 @@ def compute_lambda_errors(degree=15, n=20, noise=0.2, seed=0, lams=LAMBDAS):
 
 def draw_lambda_errors(ax, degree=15, n=20, noise=0.2, seed=0, mark=None):
     """Train and validation error against λ, both axes logarithmic (slides 38-39)."""
+    mark = _check_mark(mark)
     r = compute_lambda_errors(degree, n, noise, seed)
     ax.loglog(r["lams"], np.maximum(r["train_mse"], ERROR_FLOOR), "-", label="訓練誤差")
     ax.loglog(r["lams"], np.maximum(r["val_mse"], ERROR_FLOOR), "-", label="検証誤差")

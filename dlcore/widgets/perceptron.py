@@ -32,6 +32,7 @@ _CLOUD_NOISE = 0.12
 _CLOUD_CORNER = np.repeat(np.arange(4), _CLOUD_PER_CORNER)
 _CLOUD_X = (GATE_POINTS[_CLOUD_CORNER]
             + np.random.default_rng(0).normal(0.0, _CLOUD_NOISE, (4 * _CLOUD_PER_CORNER, 2)))
+_CLOUD_CORNER.flags.writeable = _CLOUD_X.flags.writeable = False  # shared by every call
 
 
 def _check_number(value, name):

@@ -32,6 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from ..checks import (
+    MAX_SEED,
     check_choice,
     check_in_range,
     check_int_in_range,
@@ -47,7 +48,8 @@ from . import interactive_view
 
 __all__ = [
     "DATASETS", "DATASET_LABELS", "ACTIVATIONS", "OPTIMIZERS", "MAX_HIDDEN_LAYERS",
-    "MAX_NEURONS", "N_POINTS", "RESOLUTION", "MAX_NOISE", "UNSTABLE_LOSS", "DEFAULTS",
+    "MAX_NEURONS", "N_POINTS", "RESOLUTION", "MAX_UPDATES", "MAX_NOISE", "UNSTABLE_LOSS",
+    "DEFAULTS",
     "iterations_per_epoch",
     "compute_playground", "BoundaryPanel", "LossPanel", "draw_boundary_panel",
     "draw_loss_panel", "draw_playground", "draw_playground_boundary", "repaint_playground",
@@ -71,6 +73,9 @@ N_POINTS = 200
 """Points per dataset, shared between the training and the validation part."""
 RESOLUTION = 60
 """The boundary grid has RESOLUTION x RESOLUTION points (evaluated once, after training)."""
+MAX_UPDATES = 60_000
+"""Largest number of parameter updates, epochs x ceil(n_train / batch_size), of one run: the
+sliders' extreme (300 epochs of 180 one-point batches, 54 000 updates, about 10 s) fits."""
 UNSTABLE_LOSS = np.log(2.0) + 0.1
 """A run whose final training loss exceeds both its initial loss and this value (a little more
 than ln 2, the loss of always answering P = 0.5) is reported as "unstable"."""
@@ -164,8 +169,14 @@ def compute_playground(dataset="circle", noise=0.1, train_ratio=0.5, hidden_laye
     epochs = check_positive_int(epochs, "epochs")
     optimizer = check_choice(optimizer, "optimizer", OPTIMIZERS)
     resolution = check_int_in_range(resolution, "resolution", 2, 1000)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+            or not 0 <= seed <= MAX_SEED):
+        raise ValueError(f"seed must be an integer in 0..{MAX_SEED}, got {seed!r}")
+    n_train = max(1, int(round(train_ratio * N_POINTS)))  # _split checks it below
+    updates = epochs * iterations_per_epoch(n_train, batch_size)
+    if updates > MAX_UPDATES:
+        raise ValueError(f"epochs × ceil(n_train / batch_size) = {updates} updates, more than "
+                         f"{MAX_UPDATES}: use fewer epochs or a larger batch_size")
 
     # one random stream each for the split, the initial weights and the batch order
     split_rng, init_rng, order_rng = (np.random.default_rng(s)

@@ -24,7 +24,15 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from ..checks import check_in_range, check_positive, check_positive_int
+from ..checks import (
+    MAX_SEED,
+    as_float_array,
+    check_bool,
+    check_finite,
+    check_in_range,
+    check_int_in_range,
+    check_positive,
+)
 from ..datasets import load_digits_split
 from ..network import build_mlp
 from ..optimizers import SGD
@@ -53,18 +61,26 @@ STALLED_LOSS = 2.0
 ln 10 ≈ 2.30, so the network learned (almost) nothing."""
 
 
-@lru_cache(maxsize=4)
+N_TRAIN_DIGITS = 1077
+"""Size of the training part of ``load_digits_split(val_size=0.2, seed=0)``."""
+
+
 def digits_data(n_train, seed=0):
     """The first ``n_train`` digits of a stratified subset of the training part, and the
     validation part: (X_train, y_train, X_val, y_val), standardized with the statistics of
     the full training part (``load_digits_split(val_size=0.2, seed=0)``: 1077 / 360 / 360).
 
     The subset is ``train_test_split(..., train_size=n_train, stratify=y, random_state=seed)``,
-    so every digit appears about equally often.
+    so every digit appears about equally often. The arrays are cached and read-only.
     """
+    n_train = check_int_in_range(n_train, "n_train", 1, N_TRAIN_DIGITS)
+    return _digits_data(n_train, _check_seed(seed))
+
+
+@lru_cache(maxsize=4)
+def _digits_data(n_train, seed):
     from sklearn.model_selection import train_test_split
 
-    n_train = check_positive_int(n_train, "n_train")
     split = load_digits_split(val_size=0.2, seed=0)
     if n_train < len(split.y_train):
         X, _, y, _ = train_test_split(split.X_train, split.y_train, train_size=n_train,
@@ -77,8 +93,9 @@ def digits_data(n_train, seed=0):
 
 
 def _check_seed(seed):
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)
+            or not 0 <= seed <= MAX_SEED):
+        raise ValueError(f"seed must be an integer in 0..{MAX_SEED}, got {seed!r}")
     return int(seed)
 
 
@@ -111,6 +128,9 @@ def moved_and_tilted(images, max_tilt, seed):
     by -1, 0 or 1 pixel in each direction (the variation of real handwriting in its box)."""
     from ..augment import rotate, shift
 
+    images = as_float_array(images, "images", ndim=3)
+    if check_finite(max_tilt, "max_tilt") < 0:
+        raise ValueError(f"max_tilt must be >= 0 degrees, got {max_tilt}")
     rng = np.random.default_rng(seed)
     n = len(images)
     return shift(rotate(images, rng.uniform(-max_tilt, max_tilt, n)),
@@ -155,6 +175,7 @@ def compute_augmentation_accuracies(seed=0, cache=True):
     "gain_moved" (augmented minus plain). ``cache=False`` trains afresh.
     """
     seed = _check_seed(seed)
+    cache = check_bool(cache, "cache")
     r = dict(_augmentation_run(seed) if cache else _augmentation_run.__wrapped__(seed))
     for val_name in ("clean", "moved"):
         r[f"gain_{val_name}"] = r[f"augmented_{val_name}"] - r[f"plain_{val_name}"]
@@ -187,7 +208,7 @@ def compute_dropout_curves(rate=0.0, seed=0, cache=True):
     """
     rate = float(check_in_range(rate, "dropout rate", 0.0, 0.95, high_inclusive=True))
     seed = _check_seed(seed)
-    run = _dropout_run if cache else _dropout_run.__wrapped__
+    run = _dropout_run if check_bool(cache, "cache") else _dropout_run.__wrapped__
     c = {k: v.copy() for k, v in run(round(rate, 6), seed).items()}
     return {"rate": rate, "epochs": np.arange(1, len(c["train_loss"]) + 1), **c,
             "final_val_acc": float(c["val_acc"][-1]), "final_val_loss": float(c["val_loss"][-1]),
@@ -273,10 +294,10 @@ def compute_batchnorm_curves(batchnorm=True, lr=0.01, activation="relu", seed=0,
     if not isinstance(batchnorm, (bool, np.bool_)):
         raise TypeError(f"batchnorm must be True or False, got {batchnorm!r}")
     lr = float(check_positive(lr, "learning rate lr"))
-    if activation not in ACTIVATION_LABELS:
+    if not isinstance(activation, str) or activation not in ACTIVATION_LABELS:
         raise ValueError(f"activation must be one of {list(ACTIVATION_LABELS)}, "
                          f"got {activation!r}")
-    run = _batchnorm_run if cache else _batchnorm_run.__wrapped__
+    run = _batchnorm_run if check_bool(cache, "cache") else _batchnorm_run.__wrapped__
     curves, diverged_epoch = run(bool(batchnorm), float(f"{lr:.6g}"), activation,
                                  _check_seed(seed))
     c = {k: v.copy() for k, v in curves.items()}
