@@ -457,6 +457,15 @@ def cases():
 CASES = cases()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def loaded_data():
+    """Import scikit-learn and load the digits once before the clock runs: on a busy machine
+    the first import alone can take seconds, which is no fault of the case that triggers it."""
+    datasets.make_2d_dataset("circle", n=10)
+    gradients.digits_subset(10)
+    techniques.digits_data(100)
+
+
 class TooSlow(Exception):
     pass
 
