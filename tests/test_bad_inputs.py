@@ -5,23 +5,18 @@ dimensions, a list of strings, None, a string, a bool, complex or object data, l
 range, zero/negative/huge/non-integer sizes, bad probabilities, unknown options, backward
 before forward) and is classified:
 
-- clear:   a ValueError, TypeError or RuntimeError whose message contains the word the case
-           names (usually the parameter's name);
-- obscure: any other exception, or a message without that word;
-- silent:  no exception at all (a wrong answer returned as if it were right);
-- slow:    still running after the case's time limit (a hang or a huge allocation).
-
-The test prints the counts and fails unless at least 95 % are clear and none is silent or
-slow. Element-wise functions (sigmoid, relu, ...) follow NumPy's NaN semantics by design and
-are therefore not in the table. Widget compute functions have their own table in
+clear, obscure, silent or slow (tests/bad_input_table.py). The test prints the counts and
+fails unless at least 95 % are clear and none is silent or slow. Element-wise functions
+(sigmoid, relu, ...) follow NumPy's NaN semantics by design and are therefore not in the
+table. Widget compute functions have their own table in
 tests/test_bad_inputs_widgets.py.
 """
 
-import signal
 from collections import Counter
 
 import numpy as np
 import pytest
+from bad_input_table import classify, report
 
 from dlcore import SGD, Adam, build_mlp, train
 from dlcore import functions as F
@@ -46,8 +41,6 @@ from dlcore.network import Sequential
 from dlcore.optimizers import AdaGrad, Momentum, RMSProp, make_optimizer
 from dlcore.perceptron import perceptron_output, train_perceptron
 from dlcore.rnn import RNN
-
-TIME_LIMIT = 10  # seconds per case (generous: a loaded 2-core machine imports slowly)
 
 # Bad values by kind, for an array argument, a size, a rate and an option.
 BAD_ARRAYS = {
@@ -323,37 +316,6 @@ def cases():
 CASES = cases()
 
 
-class TooSlow(Exception):
-    pass
-
-
-def _alarm(signum, frame):
-    raise TooSlow
-
-
-def classify(call, word):
-    """('clear' | 'obscure' | 'silent' | 'slow', detail) for one case."""
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(TIME_LIMIT)
-    try:
-        with np.errstate(all="raise"):
-            call()
-    except TooSlow:
-        return "slow", f"over {TIME_LIMIT} s"
-    except (ValueError, TypeError, RuntimeError, FloatingPointError) as error:
-        message = str(error)
-        is_numpy_warning = isinstance(error, FloatingPointError) and "encountered" in message
-        if not is_numpy_warning and word.lower() in message.lower():
-            return "clear", f"{type(error).__name__}: {message}"
-        return "obscure", f"{type(error).__name__}: {message}"
-    except Exception as error:  # noqa: BLE001 (any other exception is obscure by definition)
-        return "obscure", f"{type(error).__name__}: {error}"
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-    return "silent", "no error"
-
-
 def test_the_table_has_at_least_300_cases_with_unique_names():
     names = [name for name, _, _ in CASES]
     assert len(names) >= 300, len(names)
@@ -361,16 +323,9 @@ def test_the_table_has_at_least_300_cases_with_unique_names():
 
 
 def test_bad_inputs_get_clear_errors():
-    results = {name: classify(call, word) for name, call, word in CASES}
-    counts = Counter(kind for kind, _ in results.values())
-    total = len(results)
-    print(f"\nbad-input table: {total} cases: clear {counts['clear']}, obscure "
-          f"{counts['obscure']}, silent {counts['silent']}, slow {counts['slow']}")
-    for name, (kind, detail) in results.items():
-        if kind != "clear":
-            print(f"  {kind:8s} {name}: {detail[:160]}")
+    counts = report(CASES, "bad-input table")
     assert counts["silent"] == 0 and counts["slow"] == 0
-    assert counts["clear"] >= 0.95 * total
+    assert counts["clear"] >= 0.95 * sum(counts.values())
 
 
 @pytest.mark.parametrize("name, call, word", CASES, ids=[c[0] for c in CASES])

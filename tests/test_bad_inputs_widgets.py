@@ -4,14 +4,8 @@ the draw helpers that take numbers), and what they must answer.
 The method of tests/test_bad_inputs.py: every case calls one function with one kind of bad
 input (NaN/inf, None, a string, a bool, complex, a list where an array or a number is
 expected, zero/negative/huge/non-integer sizes, out-of-range rates and probabilities, unknown
-option names, huge epochs / steps / neuron counts / degrees) and is classified:
-
-- clear:   a ValueError, TypeError or RuntimeError whose message contains the word the case
-           names (usually the parameter's name);
-- obscure: any other exception, or a message without that word;
-- silent:  no exception at all (a result returned as if the input made sense);
-- slow:    still running after TIME_LIMIT seconds, or asking for more than MEMORY_LIMIT
-           bytes of address space (a hang or a huge allocation instead of an error).
+option names, huge epochs / steps / neuron counts / degrees) and is classified clear,
+obscure, silent or slow (tests/bad_input_table.py).
 
 The test prints the counts and fails unless at least 95 % are clear and none is silent or
 slow. A second test writes into every array of every compute function's result and checks
@@ -20,12 +14,11 @@ module-level or cached arrays), and that the modules' constant arrays are read-o
 """
 
 import copy
-import resource
-import signal
 from collections import Counter
 
 import numpy as np
 import pytest
+from bad_input_table import classify, report
 from matplotlib.figure import Figure
 
 from dlcore import datasets
@@ -43,9 +36,6 @@ from dlcore.widgets import (
     playground,
     techniques,
 )
-
-TIME_LIMIT = 10  # seconds per case (generous: a loaded 2-core machine imports slowly)
-MEMORY_LIMIT = 2**30  # bytes of address space a case may add before it counts as slow
 
 # Bad values by kind: for a real number, a count, a positive rate, a probability and a seed.
 BAD_NUMBERS = {"NaN": float("nan"), "inf": float("inf"), "None": None, "string": "1",
@@ -466,51 +456,6 @@ def loaded_data():
     techniques.digits_data(100)
 
 
-class TooSlow(Exception):
-    pass
-
-
-def _alarm(signum, frame):
-    raise TooSlow
-
-
-def _address_space():
-    """Bytes of address space this process uses now (Linux: /proc/self/statm)."""
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[0]) * resource.getpagesize()
-
-
-def classify(call, word):
-    """('clear' | 'obscure' | 'silent' | 'slow', detail) for one case."""
-    old_handler = signal.signal(signal.SIGALRM, _alarm)
-    old_limits = resource.getrlimit(resource.RLIMIT_AS)
-    limit = _address_space() + MEMORY_LIMIT
-    if old_limits[1] != resource.RLIM_INFINITY:
-        limit = min(limit, old_limits[1])
-    resource.setrlimit(resource.RLIMIT_AS, (limit, old_limits[1]))
-    signal.alarm(TIME_LIMIT)
-    try:
-        with np.errstate(all="raise"):
-            call()
-    except TooSlow:
-        return "slow", f"over {TIME_LIMIT} s"
-    except MemoryError:
-        return "slow", f"asked for more than {MEMORY_LIMIT / 2**30:g} GiB"
-    except (ValueError, TypeError, RuntimeError, FloatingPointError) as error:
-        message = str(error)
-        is_numpy_warning = isinstance(error, FloatingPointError) and "encountered" in message
-        if not is_numpy_warning and word.lower() in message.lower():
-            return "clear", f"{type(error).__name__}: {message}"
-        return "obscure", f"{type(error).__name__}: {message}"
-    except Exception as error:  # noqa: BLE001 (any other exception is obscure by definition)
-        return "obscure", f"{type(error).__name__}: {error}"
-    finally:
-        signal.alarm(0)
-        resource.setrlimit(resource.RLIMIT_AS, old_limits)
-        signal.signal(signal.SIGALRM, old_handler)
-    return "silent", "no error"
-
-
 def test_the_table_has_at_least_150_cases_with_unique_names():
     names = [name for name, _, _ in CASES]
     assert len(names) >= 150, len(names)
@@ -518,16 +463,9 @@ def test_the_table_has_at_least_150_cases_with_unique_names():
 
 
 def test_bad_inputs_get_clear_errors():
-    results = {name: classify(call, word) for name, call, word in CASES}
-    counts = Counter(kind for kind, _ in results.values())
-    total = len(results)
-    print(f"\nwidget bad-input table: {total} cases: clear {counts['clear']}, obscure "
-          f"{counts['obscure']}, silent {counts['silent']}, slow {counts['slow']}")
-    for name, (kind, detail) in results.items():
-        if kind != "clear":
-            print(f"  {kind:8s} {name}: {detail[:160]}")
+    counts = report(CASES, "widget bad-input table")
     assert counts["silent"] == 0 and counts["slow"] == 0
-    assert counts["clear"] >= 0.95 * total
+    assert counts["clear"] >= 0.95 * sum(counts.values())
 
 
 @pytest.mark.parametrize("name, call, word", CASES, ids=[c[0] for c in CASES])

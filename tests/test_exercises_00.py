@@ -1,17 +1,10 @@
 """The checker of notebook 00's exercise (dlcore.exercises.ex00): a good line passes, wrong
 answers are named, an untouched exercise says 「未解答」, no answer is printed."""
 
-import contextlib
-import io
+
+from exercise_asserts import run
 
 from dlcore.exercises import ex00
-
-
-def run(checker, answer):
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        ok = checker(answer)
-    return ok, buffer.getvalue()
 
 
 def test_line_fit():

@@ -2,27 +2,12 @@
 typical wrong answers are named, an untouched exercise says 「未解答」, and no expected value
 is ever printed."""
 
-import contextlib
-import io
-
 import numpy as np
 import pytest
+from exercise_asserts import rejected, run
 
 from dlcore.exercises import ex02
 from dlcore.functions import sigmoid
-
-
-def run(checker, answer):
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        ok = checker(answer)
-    return ok, buffer.getvalue()
-
-
-def rejected(checker, answer, words):
-    ok, text = run(checker, answer)
-    assert not ok and "まだ違います" in text and words in text, text
-    return text
 
 
 @pytest.mark.parametrize("checker", [ex02.check_weight_index, ex02.check_xor_via_or_and,

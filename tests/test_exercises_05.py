@@ -2,21 +2,12 @@
 typical wrong answers are named, an untouched exercise says 「未解答」, and no expected value
 is ever printed."""
 
-import contextlib
-import io
-
 import numpy as np
+from exercise_asserts import run
 
 from dlcore.backprop_demo import slide22_example
 from dlcore.exercises import ex05
 from dlcore.functions import sigmoid, sigmoid_grad
-
-
-def run(checker, answer):
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        ok = checker(answer)
-    return ok, buffer.getvalue()
 
 
 def shows_no_number(text, value):

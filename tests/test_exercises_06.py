@@ -2,19 +2,10 @@
 typical wrong answers are named, an untouched exercise says 「未解答」, and no expected value
 is ever printed."""
 
-import contextlib
-import io
-
 import numpy as np
+from exercise_asserts import run
 
 from dlcore.exercises import ex06
-
-
-def run(checker, answer):
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        ok = checker(answer)
-    return ok, buffer.getvalue()
 
 
 def not_written(*args, **kwargs):

@@ -2,19 +2,11 @@
 typical wrong answers are named, an untouched exercise says 「未解答」, and without PyTorch
 the PyTorch exercises say so (still 「未解答」) instead of failing."""
 
-import contextlib
-import io
 
 import pytest
+from exercise_asserts import run
 
 from dlcore.exercises import ex13
-
-
-def run(checker, answer):
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        ok = checker(answer)
-    return ok, buffer.getvalue()
 
 
 @pytest.fixture
