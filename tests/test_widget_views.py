@@ -132,7 +132,9 @@ def test_neighbours_are_one_step_along_the_control_moved():
 
     def along(name, old):
         change = {"owner": controls[name], "old": old, "new": values[name]}
-        return [v[name] for v in neighbours(values, change)]
+        found = neighbours(values, change)
+        assert all(sum(v[n] != values[n] for n in values) == 1 for v in found)  # one step
+        return [v[name] for v in found if v[name] != values[name]]
 
     assert along("n", 2) == [4, 2] and along("n", 4) == [2, 4]
     assert np.allclose(along("x", 0.69), [0.71, 0.69])
@@ -142,6 +144,11 @@ def test_neighbours_are_one_step_along_the_control_moved():
     controls["n"].value = 4
     values["n"] = 4
     assert along("n", 3) == [3]  # nothing beyond the end
+    change = {"owner": controls["flag"], "old": False, "new": True}
+    first, *rest = neighbours(values | {"flag": True}, change)
+    assert first["flag"] is False  # the control just moved comes first
+    assert {n for v in rest for n in v if v[n] != (values | {"flag": True})[n]} == {
+        "n", "x", "lr", "menu"}  # then one step of every other control
 
 
 def test_the_layout_is_computed_once_and_then_reused(monkeypatch):

@@ -88,9 +88,12 @@ def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1),
     instead of one Axes. ``margins`` and ``keep_figure``: see ``make_renderer``, which does
     each redraw. The first picture is drawn before the view is shown (an error there is
     raised); every later change is drawn by a ``Redrawer`` (in the background, only the
-    latest setting; an error shows up below the picture). With ``heavy=True`` sliders report
-    a value only when released, and a redraw that takes longer than ``BUSY_AFTER`` seconds
-    says 「計算中…」. While ``paused()`` returns True, changes are not drawn: a view that
+    latest setting; an error shows up below the picture). After a change it draws ahead the
+    next step of every control (``step_neighbours``). With ``heavy=True`` sliders report
+    a value only when released, a redraw that takes longer than ``BUSY_AFTER`` seconds
+    says 「計算中…」, and only the control just moved is drawn ahead (each drawing retrains
+    a network: a student who steps the same slider again should not wait for the
+    others). While ``paused()`` returns True, changes are not drawn: a view that
     moves several of its own sliders at once draws once, when it is done. Returns the
     container widget (the row of controls, the picture, a status line and the error
     output); ``box.redrawer`` is its Redrawer.
@@ -106,7 +109,7 @@ def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1),
 
     redrawer = Redrawer(make_renderer(draw, figsize, panels, margins, keep_figure),
                         busy_after=BUSY_AFTER if heavy else None,
-                        neighbours=step_neighbours(controls))
+                        neighbours=step_neighbours(controls, others=not heavy))
 
     def values():
         return {name: control.value for name, control in controls.items()}
@@ -328,10 +331,11 @@ class Redrawer:
             self.cache.popitem(last=False)
 
 
-def step_neighbours(controls):
+def step_neighbours(controls, others=True):
     """``neighbours(values, change)`` for a Redrawer: the settings one more step along the
     control just moved, in the same direction first, then back the other way (a slider's
-    next positions, a menu's next entries, a check box flipped)."""
+    next positions, a menu's next entries, a check box flipped); then, with ``others``, one
+    step of each of the other controls."""
     import math
 
     def along(control, old, new):
@@ -359,10 +363,11 @@ def step_neighbours(controls):
         return []
 
     def neighbours(values, change):
-        name = next((n for n, c in controls.items() if c is change["owner"]), None)
-        if name is None:
-            return []
-        return [values | {name: v} for v in along(controls[name], change["old"], values[name])]
+        moved = next((n for n, c in controls.items() if c is change["owner"]), None)
+        order = ([moved] if moved else []) + [n for n in controls if n != moved and others]
+        return [values | {name: v} for name in order
+                for v in along(controls[name], change["old"] if name == moved else None,
+                               values[name])]
 
     return neighbours
 
