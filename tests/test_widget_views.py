@@ -20,6 +20,7 @@ def kernel_mode(monkeypatch):
 
     InteractiveShell.instance()  # get_ipython() returns it: its events take the cell hooks
     monkeypatch.setattr(Redrawer, "in_kernel", staticmethod(lambda: True))
+    monkeypatch.setattr(Redrawer, "_cell_running", False)
 
 
 def slow_view(drawn, delay=0.05):
@@ -31,6 +32,7 @@ def slow_view(drawn, delay=0.05):
 
     slider = widgets.IntSlider(value=0, min=0, max=50)
     box = interactive_view(draw, {"n": slider})
+    Redrawer._resume()  # the cell that made the view ends; later changes come from the browser
     return box, slider
 
 
@@ -176,3 +178,21 @@ def test_the_background_thread_is_shared_and_a_daemon(kernel_mode):
     assert box.redrawer.wait(timeout=30)
     threads = [t for t in threading.enumerate() if t.name == "dlcore-redraw"]
     assert len(threads) == 1 and threads[0].daemon
+
+
+def test_a_change_made_by_a_running_cell_is_drawn_in_that_cell(kernel_mode):
+    """matplotlib is not thread-safe: while a cell runs (it may draw too), a change it makes
+    to a control is drawn at once in the cell's own thread, never by the background thread."""
+    import threading
+
+    threads = []
+
+    def draw(ax, n):
+        threads.append(threading.current_thread().name)
+        ax.plot([0, 1], [0, n])
+
+    slider = widgets.IntSlider(value=0, min=0, max=5)
+    box = interactive_view(draw, {"n": slider})  # made inside a cell: one is running
+    slider.value = 3
+    assert threads == [threading.current_thread().name] * 2 and box.redrawer.shown
+    Redrawer._resume()

@@ -161,6 +161,7 @@ class Redrawer:
     _ahead = []  # (view, values) to draw ahead of time, most likely first
     _current = None  # the view being drawn
     _cell_running = False  # matplotlib is not thread-safe: nothing is drawn during a cell
+    _watching = False  # the cell events are registered
     _condition = threading.Condition()
     _thread = None
     _count = itertools.count()
@@ -180,6 +181,21 @@ class Redrawer:
         self.shown = None  # key of the setting on screen
         self.drawing_since = None  # when a heavy view's redraw started
         self._busy_lock = threading.Lock()
+        if self.in_kernel():
+            Redrawer._watch_cells()
+
+    @classmethod
+    def _watch_cells(cls):
+        """Follow the running of cells: pre_run_cell/post_run_cell (registered once per
+        kernel) keep track. A view is made inside a cell, so one is running now."""
+        cls._cell_running = True
+        if not cls._watching:
+            from IPython import get_ipython
+
+            events = get_ipython().events
+            events.register("pre_run_cell", cls._pause)
+            events.register("post_run_cell", cls._resume)
+            cls._watching = True
 
     @staticmethod
     def key(values):
@@ -201,7 +217,9 @@ class Redrawer:
         draws; elsewhere (tests, scripts) it draws before returning."""
         cls = Redrawer
         wanted = (values, change, time.perf_counter())
-        if not cls.in_kernel():
+        if not cls.in_kernel() or cls._cell_running:
+            # a script, or a cell that sets a control itself: draw here, in this thread,
+            # so that matplotlib is never used by the cell and the background at once
             self._draw(*wanted)
             return
         with cls._condition:
@@ -212,11 +230,6 @@ class Redrawer:
                 cls._thread = threading.Thread(target=cls._work, name="dlcore-redraw",
                                                daemon=True)
                 cls._thread.start()
-                from IPython import get_ipython
-
-                events = get_ipython().events
-                events.register("pre_run_cell", cls._pause)
-                events.register("post_run_cell", cls._resume)
             cls._condition.notify_all()
 
     @staticmethod
