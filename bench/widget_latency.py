@@ -411,6 +411,8 @@ def measure_notebook(page, lab, path, repeats, pause):
     """All rows of one notebook: dicts with notebook, widget, control, times (ms), and from
     the kernel (None if unknown): kernel (ms per move) and drawing (ms per move, 0 for a
     picture from the cache)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     name = path.name
     kernel_id, errors = open_and_run(page, lab, name)
     if errors:
@@ -429,18 +431,27 @@ def measure_notebook(page, lab, path, repeats, pause):
         for label, kind, control in controls(view):
             start = control_state(kind, control)
             times, steps = [], 0
-            for _ in range(repeats):
-                time.sleep(pause)  # the student looks at the picture before the next move
-                was = control_state(kind, control)
-                times.append(timed_move(page, view, prepare_move(page, kind, control)))
-                moves.append(len(rows))
-                if kind == "slider":
-                    steps += 1 if control_state(kind, control) > was else -1
-            # back to the first setting (not timed), so that every control is measured
-            # from the notebook's own setting of the others
-            for act in restore_moves(page, kind, control, start, steps):
-                timed_move(page, view, act)
-                moves.append(None)
+            try:
+                for _ in range(repeats):
+                    time.sleep(pause)  # the student looks at the picture before moving again
+                    was = control_state(kind, control)
+                    times.append(timed_move(page, view, prepare_move(page, kind, control)))
+                    moves.append(len(rows))
+                    if kind == "slider":
+                        steps += 1 if control_state(kind, control) > was else -1
+                # back to the first setting (not timed), so that every control is measured
+                # from the notebook's own setting of the others
+                for act in restore_moves(page, kind, control, start, steps):
+                    timed_move(page, view, act)
+                    moves.append(None)
+            except PlaywrightTimeout:
+                shot = Path(tempfile.gettempdir()) / f"widget_latency_{name[:2]}_{len(rows)}.png"
+                page.screenshot(path=shot)
+                print(f"# {name} {widget} {label}: no new picture within 60 s after "
+                      f"{len(times)} moves (screenshot {shot}); this control is left out",
+                      file=sys.stderr)
+                moves.append("lost")  # the kernel's log no longer pairs with the moves
+                continue
             problems = view_errors(view)
             if problems:
                 raise RuntimeError(f"{name} {widget} {label}: " + "\n".join(problems))
@@ -450,7 +461,7 @@ def measure_notebook(page, lab, path, repeats, pause):
                   file=sys.stderr, flush=True)
     after = json.loads(lab.run_in_kernel(kernel_id, KERNEL_LOG_CODE))
     log = None if after is None else after[len(before):]
-    if log is not None and len(log) == len(moves):
+    if log is not None and len(log) == len(moves) and "lost" not in moves:
         for k, entry in zip(moves, log):
             if k is not None:
                 rows[k]["kernel"].append(1000 * entry[1])
