@@ -173,10 +173,14 @@ def progress_html(model_id, state):
 
 
 def widget_images(model_id, state):
-    """The PNG images that Output widgets inside widget ``model_id`` show (depth first)."""
-    model = state.get(model_id, {}).get("state", {})
+    """The PNG images that Image widgets and Output widgets inside widget ``model_id`` show
+    (depth first)."""
+    entry = state.get(model_id, {})
+    model = entry.get("state", {})
     images = [out["data"]["image/png"] for out in model.get("outputs", [])
               if "image/png" in out.get("data", {})]
+    if model.get("_model_name") == "ImageModel":  # its bytes are stored as a base64 buffer
+        images += [b["data"] for b in entry.get("buffers", []) if b.get("path") == ["value"]]
     for ref in model.get("children", []):
         images += widget_images(ref.removeprefix("IPY_MODEL_"), state)
     return images
