@@ -239,3 +239,21 @@ def test_augmentation_accuracies():
 def test_augmentation_bad_seed(seed):
     with pytest.raises(ValueError):
         compute_augmentation_accuracies(seed)
+
+
+def test_a_diverging_dropout_run_is_drawn_as_such_not_raised(monkeypatch):
+    """A large dropout rate can make a run diverge (rate 0.8 with seed 0 did on this
+    machine): the view must say 発散 instead of showing a traceback."""
+    from matplotlib.figure import Figure
+
+    from dlcore import TrainingDiverged
+    from dlcore.widgets import techniques
+
+    def diverging(rate, seed):
+        raise TrainingDiverged("loss became nan")
+
+    monkeypatch.setattr(techniques, "compute_dropout_curves", diverging)
+    ax = Figure().subplots()
+    techniques.draw_dropout_curves(ax, 0.8, 0)
+    assert "発散" in ax.get_title()
+    assert any("発散" in t.get_text() for t in ax.texts)

@@ -216,13 +216,21 @@ def compute_dropout_curves(rate=0.0, seed=0, cache=True):
 
 
 def draw_dropout_curves(ax, rate=0.0, seed=0):
-    """Training and validation loss against epoch (log scale), accuracies in the title."""
-    r = compute_dropout_curves(rate, seed)
+    """Training and validation loss against epoch (log scale), accuracies in the title; a
+    run that diverges (a large rate with few units left can) says so instead."""
+    ax.set(xlabel="エポック", ylabel="損失 $L$（対数目盛）")
+    try:
+        r = compute_dropout_curves(rate, seed)
+    except TrainingDiverged:
+        ax.text(0.5, 0.5, "学習が発散しました（損失が NaN か極端に大きい値に）\n"
+                "ドロップアウト率を下げるか、乱数の種を変えてみましょう",
+                ha="center", va="center", transform=ax.transAxes, fontsize=9)
+        ax.set_title(f"ドロップアウト率 {float(rate):.1f}：発散", fontsize=10)
+        return
     ax.plot(r["epochs"], r["train_loss"], color="tab:blue", label="訓練データ")
     ax.plot(r["epochs"], r["val_loss"], color="tab:red", label="検証データ")
     ax.set_yscale("log")
     ax.set_ylim(1e-4, 10)
-    ax.set(xlabel="エポック", ylabel="損失 $L$（対数目盛）")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="lower left", fontsize=8)
     ax.set_title(f"ドロップアウト率 {r['rate']:.1f}：検証正解率 {r['final_val_acc']:.1%}",
