@@ -76,3 +76,20 @@ def report(cases, title):
         if kind != "clear":
             print(f"  {kind:8s} {name}: {detail[:160]}")
     return counts
+
+
+def assert_table(cases, minimum, title):
+    """The checks both tables make: at least ``minimum`` cases with unique names; no case
+    silent or slow; at least 95 % clear (the counts are printed)."""
+    names = [name for name, _, _ in cases]
+    assert len(names) >= minimum, len(names)
+    assert len(set(names)) == len(names), [n for n, k in Counter(names).items() if k > 1]
+    counts = report(cases, title)
+    assert counts["silent"] == 0 and counts["slow"] == 0
+    assert counts["clear"] >= 0.95 * sum(counts.values())
+
+
+def assert_clear(name, call, word):
+    """One case: its error must be clear."""
+    kind, detail = classify(call, word)
+    assert kind == "clear", f"{name}: {kind}: {detail}"

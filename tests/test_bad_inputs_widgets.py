@@ -14,11 +14,10 @@ module-level or cached arrays), and that the modules' constant arrays are read-o
 """
 
 import copy
-from collections import Counter
 
 import numpy as np
 import pytest
-from bad_input_table import classify, report
+from bad_input_table import assert_clear, assert_table
 from matplotlib.figure import Figure
 
 from dlcore import datasets
@@ -456,22 +455,13 @@ def loaded_data():
     techniques.digits_data(100)
 
 
-def test_the_table_has_at_least_150_cases_with_unique_names():
-    names = [name for name, _, _ in CASES]
-    assert len(names) >= 150, len(names)
-    assert len(set(names)) == len(names), [n for n, k in Counter(names).items() if k > 1]
-
-
-def test_bad_inputs_get_clear_errors():
-    counts = report(CASES, "widget bad-input table")
-    assert counts["silent"] == 0 and counts["slow"] == 0
-    assert counts["clear"] >= 0.95 * sum(counts.values())
+def test_the_table_is_large_and_its_errors_clear():
+    assert_table(CASES, 150, "widget bad-input table")
 
 
 @pytest.mark.parametrize("name, call, word", CASES, ids=[c[0] for c in CASES])
 def test_each_bad_input_is_refused(name, call, word):
-    kind, detail = classify(call, word)
-    assert kind == "clear", f"{name}: {kind}: {detail}"
+    assert_clear(name, call, word)
 
 
 # --- aliasing: a result is the caller's to change ---------------------------------------------
