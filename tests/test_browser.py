@@ -6,12 +6,12 @@ Japanese font. Skips where /usr/bin/chromium or the playwright package is missin
 here ever downloads a browser). Set COURSE_SCREENSHOT_DIR to keep the screenshot.
 """
 
+import importlib.util
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,41 +30,18 @@ pytest.importorskip("jupyterlab", reason="jupyterlab is not installed")
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "07_sgd_training.ipynb"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+# JupyterLab driving shared with the benchmark (bench/widget_latency.py): Chromium's flags,
+# the stderr selector, the lab settings, the Run-All-finished check and a free port.
+_spec = importlib.util.spec_from_file_location("widget_latency",
+                                               REPO / "bench" / "widget_latency.py")
+_bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_bench)
+CHROMIUM_ARGS, STDERR = _bench.CHROMIUM_ARGS, _bench.STDERR
+LAB_SETTINGS, RUN_FINISHED_JS, free_port = (_bench.LAB_SETTINGS, _bench.RUN_FINISHED_JS,
+                                            _bench.free_port)
 JAPANESE_FONTS = re.compile(r"IPA|CJK|Hiragino|Yu Gothic|Meiryo|Takao|VL Gothic|Source Han|"
                             r"Noto Sans JP|Noto Serif JP")
 SLIDER = "1 層のニューロン数"  # a playground slider (dlcore/widgets/playground.py)
-STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-
-# JupyterLab user settings for the test: no news/update pop-up, no autosave, and every cell
-# kept in the page (no virtual scrolling), so all prompts and outputs can be inspected.
-LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                    "checkForUpdates": False},
-    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
-    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none",
-                                               "autoStartDefaultKernel": True},
-}
-
-# True when Run All has finished: the kernel is idle and no cell waits ([*]), and either every
-# code cell shows its execution count or an error stopped the run. (The prompt of a cell whose
-# input is collapsed, e.g. a worked answer, is empty.)
-RUN_FINISHED_JS = """() => {
-    const status = document.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-        .map(p => p.textContent.trim()).filter(p => p !== '');
-    const error = document.querySelector('%s') !== null;
-    return status === 'idle' && prompts.length > 0 && !prompts.some(p => p.includes('*'))
-        && (prompts.every(p => /\\[\\d+\\]/.test(p)) || error);
-}""" % STDERR
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_server(url, proc, log_path, timeout=60):
