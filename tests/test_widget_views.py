@@ -21,6 +21,10 @@ def kernel_mode(monkeypatch):
     InteractiveShell.instance()  # get_ipython() returns it: its events take the cell hooks
     monkeypatch.setattr(Redrawer, "in_kernel", staticmethod(lambda: True))
     monkeypatch.setattr(Redrawer, "_cell_running", False)
+    yield
+    with Redrawer._condition:  # nothing left to draw ahead once the test is over
+        Redrawer._ahead.clear()
+        Redrawer._condition.wait_for(lambda: Redrawer._current is None, timeout=30)
 
 
 def slow_view(drawn, delay=0.05):
@@ -70,6 +74,38 @@ def test_the_next_step_is_drawn_ahead_and_then_shown_from_the_cache(kernel_mode)
     assert 2 not in drawn  # shown from the cache
     number, _, drawing = view.REDRAW_LOG[-1]
     assert number == box.redrawer.number and drawing == 0
+
+
+def test_the_first_moves_are_drawn_ahead_once_no_cell_has_run_for_a_while(kernel_mode):
+    drawn = []
+    box, slider = slow_view(drawn, delay=0)
+    assert drawn == [0]
+    time.sleep(view.IDLE_DELAY / 2)
+    assert drawn == [0]  # Run All's next cell may start: nothing drawn ahead yet
+    deadline = time.monotonic() + 30
+    while Redrawer.key({"n": 1}) not in box.redrawer.cache and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert drawn == [0, 1]  # the slider's first step to the right, before the student moves
+    drawn.clear()
+    slider.value = 1
+    assert box.redrawer.wait(timeout=30)
+    assert 1 not in drawn
+
+
+def test_a_cached_picture_is_shown_at_once_while_another_is_drawn_ahead(kernel_mode):
+    drawn = []
+    box, slider = slow_view(drawn, delay=0.5)
+    first = box.children[1].value
+    deadline = time.monotonic() + 30
+    while Redrawer.key({"n": 1}) not in box.redrawer.cache and time.monotonic() < deadline:
+        time.sleep(0.005)
+    slider.value = 1  # drawn ahead: shown at once; then n = 2 is drawn ahead (half a second)
+    assert box.redrawer.shown == Redrawer.key({"n": 1})
+    while Redrawer._current is not box.redrawer and time.monotonic() < deadline:
+        time.sleep(0.005)
+    slider.value = 0  # back to the first picture, in the cache
+    assert box.children[1].value == first and box.redrawer.shown == Redrawer.key({"n": 0})
+    assert Redrawer._current is box.redrawer and 2 not in drawn  # no wait for that drawing
 
 
 def test_a_cell_waits_for_the_redraw_and_nothing_is_drawn_during_it(kernel_mode):
@@ -143,6 +179,13 @@ def test_neighbours_are_one_step_along_the_control_moved():
     assert np.allclose(along("lr", 0.03), [10 ** -0.5, 10 ** -1.5])
     assert along("menu", "A") == ["C", "A"] and along("menu", "C") == ["A", "C"]
     assert along("flag", True) == [True]
+    off_grid = widgets.FloatLogSlider(value=0.3, base=10, min=-2, max=0.7, step=0.05)
+    found = step_neighbours({"lr": off_grid})({"lr": 0.3}, None)  # log10 0.3 = -0.523
+    assert np.allclose([v["lr"] for v in found], [10 ** -0.45, 10 ** -0.55])  # the grid's
+    first_moves = [Redrawer.key(v) for v in neighbours(values, None)]
+    assert first_moves[:5] == [Redrawer.key(values | step) for step in (
+        {"n": 4}, {"x": 0.71}, {"lr": 10 ** -0.5}, {"menu": "C"}, {"flag": True})]
+    assert len(first_moves) == 9  # then the backward steps (a check box has only one)
     controls["n"].value = 4
     values["n"] = 4
     assert along("n", 3) == [3]  # nothing beyond the end

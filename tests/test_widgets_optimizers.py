@@ -371,6 +371,24 @@ def test_show_race_builds_the_widget_and_resets_per_surface():
     assert (controls["始点 x"].min, controls["始点 x"].max) == s.xlim
 
 
+def test_the_picture_drawn_ahead_for_the_next_surface_is_the_one_its_menu_entry_shows():
+    """Choosing a surface resets the sliders: what is drawn ahead for the menu's next entry
+    must be that surface with its own start, η and steps, or the drawing is wasted."""
+    pytest.importorskip("ipywidgets")
+    from dlcore.widgets import Redrawer
+    from dlcore.widgets.optimizers import show_race
+
+    box = show_race()
+    menu = box.children[0].children[0]
+    values = dict(box.redrawer.shown)
+    planned = [v for v in box.redrawer.neighbours(values, None)
+               if v["surface"] != values["surface"]]
+    assert len(planned) == 2  # the entries after and before the current one
+    for setting in planned:
+        menu.value = setting["surface"]
+        assert box.redrawer.shown == Redrawer.key(setting)
+        assert SURFACES[setting["surface"]].start == (setting["x0"], setting["y0"])
+
 
 def test_start_sliders_show_as_many_decimals_as_they_step():
     pytest.importorskip("ipywidgets")

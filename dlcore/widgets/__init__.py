@@ -81,22 +81,21 @@ def figure_png(fig):
 
 
 def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1), margins=None,
-                     keep_figure=False, paused=None):
+                     keep_figure=False, paused=None, after_move=None):
     """Show ``controls`` (a dict name -> ipywidget) above a picture drawn by ``draw(ax, **values)``.
 
     With ``panels=(rows, cols)`` other than (1, 1), ``draw`` receives the array of axes
     instead of one Axes. ``margins`` and ``keep_figure``: see ``make_renderer``, which does
     each redraw. The first picture is drawn before the view is shown (an error there is
     raised); every later change is drawn by a ``Redrawer`` (in the background, only the
-    latest setting; an error shows up below the picture). After a change it draws ahead the
-    next step of every control (``step_neighbours``). With ``heavy=True`` sliders report
-    a value only when released, a redraw that takes longer than ``BUSY_AFTER`` seconds
-    says 「計算中…」, and only the control just moved is drawn ahead (each drawing retrains
-    a network: a student who steps the same slider again should not wait for the
-    others). While ``paused()`` returns True, changes are not drawn: a view that
-    moves several of its own sliders at once draws once, when it is done. Returns the
-    container widget (the row of controls, the picture, a status line and the error
-    output); ``box.redrawer`` is its Redrawer.
+    latest setting; an error shows up below the picture). Once the kernel is idle it draws
+    ahead the next step of every control (``step_neighbours``), first of the control just
+    moved. With ``heavy=True`` sliders report a value only when released and a redraw that
+    takes longer than ``BUSY_AFTER`` seconds says 「計算中…」. While ``paused()`` returns
+    True, changes are not drawn: a view that moves several of its own sliders at once draws
+    once, when it is done; ``after_move`` (see ``step_neighbours``) then tells which setting
+    such a move really leads to. Returns the container widget (the row of controls, the picture,
+    a status line and the error output); ``box.redrawer`` is its Redrawer.
     """
     import ipywidgets as widgets
     from IPython.display import display
@@ -109,7 +108,7 @@ def interactive_view(draw, controls, heavy=False, figsize=(6, 4), panels=(1, 1),
 
     redrawer = Redrawer(make_renderer(draw, figsize, panels, margins, keep_figure),
                         busy_after=BUSY_AFTER if heavy else None,
-                        neighbours=step_neighbours(controls, others=not heavy))
+                        neighbours=step_neighbours(controls, after_move))
 
     def values():
         return {name: control.value for name, control in controls.items()}
@@ -135,6 +134,10 @@ BUSY_AFTER = 0.3
 CACHE_SIZE = 64
 """Pictures each view keeps, one per setting (sliders stop at discrete positions)."""
 
+IDLE_DELAY = 0.25
+"""Seconds without a running cell before pictures are drawn ahead: Run All runs its cells
+back to back, and each cell would wait for a picture drawn ahead in a gap between two."""
+
 REDRAW_LOG = collections.deque(maxlen=10_000)
 """One entry per picture a Redrawer put on screen after a change: (view number, seconds
 from the change reaching the kernel to the picture sent, seconds spent drawing (0 when the
@@ -151,16 +154,19 @@ class Redrawer:
     time, always for the latest values of a view, so changes that arrive while a picture
     is drawn are merged into one redraw. A dragged slider never piles up work, and the
     picture always ends at the last setting. The last ``CACHE_SIZE`` pictures are kept per
-    setting, and once a requested picture is shown the thread draws ahead, while nothing
-    else is asked for, the settings ``neighbours(values, change)`` names (the next steps
-    of the control just moved), so that a student stepping through a slider sees each
-    picture at once.
+    setting. While nothing else is asked for and no cell has run for ``IDLE_DELAY``
+    seconds, the thread draws ahead the settings ``neighbours(values, change)`` names (the
+    next step of every control, of the control just moved first): after the first picture
+    and after every change, so that a student's first move and each further step find
+    their picture drawn.
     """
 
     _queue = []  # views with a request not drawn yet, oldest first
     _ahead = []  # (view, values) to draw ahead of time, most likely first
     _current = None  # the view being drawn
+    _requested = None  # the view whose requested picture is being drawn (not one ahead)
     _cell_running = False  # matplotlib is not thread-safe: nothing is drawn during a cell
+    _cell_ended = 0.0  # time.monotonic() when the last cell ended
     _watching = False  # the cell events are registered
     _condition = threading.Condition()
     _thread = None
@@ -210,6 +216,7 @@ class Redrawer:
         self._keep(self.key(values), png)
         self.image.value = png
         self.shown = self.key(values)
+        self._plan_ahead(values)
 
     def request(self, values, change=None):
         """Ask for a picture of ``values`` (after ``change``, the traitlets change of the
@@ -223,14 +230,28 @@ class Redrawer:
             self._draw(*wanted)
             return
         with cls._condition:
-            self.wanted = wanted
-            if self not in cls._queue:
-                cls._queue.append(self)
-            if cls._thread is None:
-                cls._thread = threading.Thread(target=cls._work, name="dlcore-redraw",
-                                               daemon=True)
-                cls._thread.start()
-            cls._condition.notify_all()
+            # A picture in the cache is shown from this thread at once, without waiting
+            # for the background thread to finish a picture it draws ahead -- unless a
+            # request of this view is pending, which must not land on top of it.
+            cached = None
+            if self not in cls._queue and cls._requested is not self:
+                cached = self.cache.get(self.key(values))
+            if cached is None:
+                self.wanted = wanted
+                if self not in cls._queue:
+                    cls._queue.append(self)
+                cls._start_thread()
+                cls._condition.notify_all()
+        if cached is not None:
+            self._draw(*wanted, png=cached)
+
+    @classmethod
+    def _start_thread(cls):
+        """Start the background thread that draws for every view, once (call with the lock
+        held)."""
+        if cls._thread is None:
+            cls._thread = threading.Thread(target=cls._work, name="dlcore-redraw", daemon=True)
+            cls._thread.start()
 
     @staticmethod
     def in_kernel():
@@ -251,6 +272,7 @@ class Redrawer:
     def _resume(cls, result=None):
         with cls._condition:
             cls._cell_running = False
+            cls._cell_ended = time.monotonic()
             cls._condition.notify_all()
 
     def wait(self, timeout=60):
@@ -263,11 +285,15 @@ class Redrawer:
     def _work(cls):
         while True:
             with cls._condition:
-                cls._condition.wait_for(
-                    lambda: cls._queue or (cls._ahead and not cls._cell_running))
+                while not cls._queue:
+                    wait = cls._wait_before_ahead()
+                    if wait == 0:
+                        break
+                    cls._condition.wait(wait)
                 if cls._queue:
                     view = cls._queue.pop(0)
                     job = view.wanted
+                    cls._requested = view
                 else:
                     view, values = cls._ahead.pop(0)
                     job = None
@@ -279,14 +305,40 @@ class Redrawer:
                     view._draw(*job)
             finally:
                 with cls._condition:
-                    cls._current = None
+                    cls._current = cls._requested = None
                     cls._condition.notify_all()
 
-    def _draw(self, values, change, asked):
+    @classmethod
+    def _wait_before_ahead(cls):
+        """Seconds until a picture may be drawn ahead (0: now; None: not until notified)."""
+        if not cls._ahead or cls._cell_running:
+            return None
+        return max(0.0, cls._cell_ended + IDLE_DELAY - time.monotonic())
+
+    def _plan_ahead(self, values, change=None):
+        """Plan the settings around ``values`` to be drawn ahead: after a change at the
+        front, for a new view (``change=None``) after the views above it. Those planned
+        around this view's earlier settings are dropped, other views' kept."""
+        if self.neighbours is None or not self.in_kernel():
+            return
+        with Redrawer._condition:
+            planned = [(self, v) for v in self.neighbours(values, change)
+                       if self.key(v) not in self.cache]
+            others = [(view, v) for view, v in Redrawer._ahead if view is not self]
+            # after a change this view comes first; a new view waits for those above it
+            Redrawer._ahead[:] = planned + others if change is not None else others + planned
+            Redrawer._start_thread()
+            Redrawer._condition.notify_all()
+
+    def _draw(self, values, change, asked, png=None):
+        """Show the picture of ``values`` (``png`` if given, else from the cache or drawn
+        now), log the redraw and plan the pictures to draw ahead."""
         key = self.key(values)
         if key == self.shown:
             return
-        png, drawing = self.cache.get(key), 0.0
+        drawing = 0.0
+        if png is None:
+            png = self.cache.get(key)
         if png is None:
             started = time.perf_counter()
             png = self._render(values)
@@ -299,13 +351,11 @@ class Redrawer:
         if self.errors.outputs:
             self.errors.outputs = ()
         REDRAW_LOG.append((self.number, time.perf_counter() - asked, drawing))
-        if self.neighbours is not None and change is not None and self.in_kernel():
-            with Redrawer._condition:
-                Redrawer._ahead[:] = [(self, v) for v in self.neighbours(values, change)
-                                      if self.key(v) not in self.cache]
-                Redrawer._condition.notify_all()
+        self._plan_ahead(values, change)
 
     def _draw_ahead(self, values):
+        if self.key(values) in self.cache:
+            return
         try:
             self._keep(self.key(values), self.render(values))
         except Exception:  # noqa: BLE001  (shown if the student really asks for it)
@@ -344,11 +394,14 @@ class Redrawer:
             self.cache.popitem(last=False)
 
 
-def step_neighbours(controls, others=True):
-    """``neighbours(values, change)`` for a Redrawer: the settings one more step along the
-    control just moved, in the same direction first, then back the other way (a slider's
-    next positions, a menu's next entries, a check box flipped); then, with ``others``, one
-    step of each of the other controls."""
+def step_neighbours(controls, after_move=None):
+    """``neighbours(values, change)`` for a Redrawer: the settings one step away. First along
+    the control just moved (``change["owner"]``), in the same direction, then back the other
+    way (a slider's next positions, a menu's next entries, a check box flipped); then one
+    step of every other control, forward (right, next entry) before backward. With
+    ``change=None`` (the first picture) every control counts as an other.
+    ``after_move(name, values)``, if given, returns the setting a view really shows after
+    control ``name`` moved to ``values[name]`` (a menu that resets the sliders)."""
     import math
 
     def along(control, old, new):
@@ -359,28 +412,41 @@ def step_neighbours(controls, others=True):
             i = options.index(new)
             forward = old not in options or options.index(old) < i
             order = (i + 1, i - 1) if forward else (i - 1, i + 1)
-            return [options[j % len(options)] for j in order if j % len(options) != i]
+            return [options[j] for j in dict.fromkeys(j % len(options) for j in order)
+                    if j != i]
         if isinstance(new, bool):
             return [not new]
         if isinstance(new, (int, float)) and hasattr(control, "step"):
             forward = old is None or new >= old
-            if hasattr(control, "base"):  # FloatLogSlider: steps of the exponent
-                exponent = math.log(new, control.base)
-                points = [control.base ** (exponent + s * control.step) for s in (1, -1)]
-                low, high = control.base ** control.min, control.base ** control.max
-            else:
-                points = [new + control.step, new - control.step]
-                low, high = control.min, control.max
-            points = [type(new)(p) for p in points if low <= p <= high]
+            # A step as the browser's slider takes it: one step from the position, then to
+            # the nearest multiple of the step from the minimum (a start between two
+            # positions, like η = 0.3 on a grid of 0.05 in log10 η, lands on the grid).
+            log = hasattr(control, "base")  # FloatLogSlider: the position is the exponent
+            here = math.log(new, control.base) if log else new
+            points = []
+            for sign in (1, -1):
+                k = round((here + sign * control.step - control.min) / control.step)
+                position = control.min + k * control.step
+                inside = control.min - 1e-9 <= position <= control.max + 1e-9
+                if inside and abs(position - here) > 1e-9:
+                    points.append(control.base ** position if log else type(new)(position))
             return points if forward else points[::-1]
         return []
 
     def neighbours(values, change):
-        moved = next((n for n, c in controls.items() if c is change["owner"]), None)
-        order = ([moved] if moved else []) + [n for n in controls if n != moved and others]
-        return [values | {name: v} for name in order
-                for v in along(controls[name], change["old"] if name == moved else None,
-                               values[name])]
+        moved = None if change is None else next(
+            (n for n, c in controls.items() if c is change["owner"]), None)
+        first = [] if moved is None else along(controls[moved], change["old"], values[moved])
+        others = [along(control, None, values[name]) for name, control in controls.items()
+                  if name != moved]
+        names = [name for name in controls if name != moved]
+        steps = [(moved, v) for v in first]
+        for rank in range(2):  # every other control's forward step, then its backward one
+            steps += [(name, found[rank]) for name, found in zip(names, others)
+                      if len(found) > rank]
+        if after_move is None:
+            return [values | {name: v} for name, v in steps]
+        return [after_move(name, values | {name: v}) for name, v in steps]
 
     return neighbours
 

@@ -493,23 +493,31 @@ def show_race():
 
     resetting = [False]
 
+    def surface_defaults(name):
+        s = SURFACES[name]
+        return {"x0": s.start[0], "y0": s.start[1], "lr": s.lr, "steps": s.steps}
+
     def reset(change):
         # Runs before the view's own observer of the surface (registered first). The view
         # is paused while the sliders are moved here; its observer then draws the new
         # surface once.
-        s = SURFACES[change["new"]]
+        s, defaults = SURFACES[change["new"]], surface_defaults(change["new"])
         resetting[0] = True
         try:
-            for key, lim, value in (("x0", s.xlim, s.start[0]), ("y0", s.ylim, s.start[1])):
+            for key, lim in (("x0", s.xlim), ("y0", s.ylim)):
                 slider = controls[key]
                 slider.min, slider.max = -10.0, 10.0  # avoid min > max while both change
-                slider.value = value
+                slider.value = defaults[key]
                 slider.min, slider.max = lim
-            controls["lr"].value = s.lr
-            controls["steps"].value = s.steps
+            controls["lr"].value = defaults["lr"]
+            controls["steps"].value = defaults["steps"]
         finally:
             resetting[0] = False
 
+    def after_move(name, values):
+        # the picture drawn ahead for the next surface is the one with its own defaults
+        return values | surface_defaults(values["surface"]) if name == "surface" else values
+
     controls["surface"].observe(reset, names="value")
     return interactive_view(draw_race, controls, heavy=True, figsize=(11, 4.6), panels=(1, 2),
-                            paused=lambda: resetting[0])
+                            paused=lambda: resetting[0], after_move=after_move)

@@ -151,6 +151,8 @@ def compute_playground(dataset="circle", noise=0.1, train_ratio=0.5, hidden_laye
         train_acc, val_acc  final accuracies (NaN when the run diverged)
         updates             parameter updates made: epochs x ceil(n_train / batch_size)
                             (iterations_per_epoch) when training ran to the end
+        batch_size, n_train the mini-batch size asked for and the training points (a batch
+                            larger than n_train is the whole training set)
         n_params            number of weights and biases of the network
         model               the trained network (to measure it on a test set at the end)
     The same arguments always give the same result.
@@ -230,7 +232,7 @@ def compute_playground(dataset="circle", noise=0.1, train_ratio=0.5, hidden_laye
         "epoch": np.arange(len(train_loss)),
         "train_loss": np.array(train_loss), "val_loss": np.array(val_loss),
         "train_acc": float(train_acc), "val_acc": float(val_acc),
-        "updates": opt.t,
+        "updates": opt.t, "batch_size": batch_size, "n_train": len(y_train),
         "n_params": model.n_params,
         "model": model,
     }
@@ -355,9 +357,10 @@ class LossPanel:
         self.train_line.set_data(result["epoch"], result["train_loss"])
         self.val_line.set_data(result["epoch"], result["val_loss"])
         self.message.set_visible(status == "diverged")
+        batches = _batches_text(result)
         ax.set_title({
-            "ok": f"損失の推移（更新 {result['updates']} 回）",
-            "unstable": f"損失の推移：学習前より増加（更新 {result['updates']} 回）",
+            "ok": f"損失の推移（{batches}・更新 {result['updates']} 回）",
+            "unstable": f"損失の推移：学習前より増加（{batches}・更新 {result['updates']} 回）",
             "diverged": "損失の推移：発散（NaN/無限大）",
         }[status], fontsize=10)
         # The loss grew by orders of magnitude when not "ok": a logarithmic axis shows it all.
@@ -385,6 +388,14 @@ def draw_boundary_panel(ax, result, title=None):
 def draw_loss_panel(ax, result):
     """Draw the loss panel of an already computed ``result`` on ``ax`` (see LossPanel)."""
     LossPanel(ax).paint(result)
+
+
+def _batches_text(result):
+    """The mini-batch size for a title: m, and when m is at least the training set, that
+    every update uses all of it (so m = 100 and m = 200 on 100 points look alike for a
+    reason the student can read)."""
+    m, n = result["batch_size"], result["n_train"]
+    return f"m = {m}" if m < n else f"m = {m}：全 {n} 点"
 
 
 def _two_axes(axes):
