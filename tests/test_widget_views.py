@@ -1,6 +1,7 @@
 """The view mechanism of dlcore.widgets: one Image per view, redraws merged in a background
 thread, pictures cached per setting and drawn ahead, the layout computed once."""
 
+import gc
 import threading
 import time
 
@@ -25,6 +26,7 @@ def kernel_mode(monkeypatch):
     with Redrawer._condition:  # nothing left to draw ahead once the test is over
         Redrawer._ahead.clear()
         Redrawer._condition.wait_for(lambda: Redrawer._current is None, timeout=30)
+    gc.unfreeze()  # a view in a kernel froze the heap (freeze_heap); the tests go on without
 
 
 def slow_view(drawn, delay=0.05):
@@ -38,6 +40,18 @@ def slow_view(drawn, delay=0.05):
     box = interactive_view(draw, {"n": slider})
     Redrawer._resume()  # the cell that made the view ends; later changes come from the browser
     return box, slider
+
+
+def test_a_view_in_a_kernel_freezes_the_heap_so_that_full_collections_stay_short(kernel_mode):
+    gc.unfreeze()
+    slow_view([], delay=0)
+    assert gc.get_freeze_count() > 0  # then a full collection skips these objects
+
+
+def test_outside_a_kernel_a_view_leaves_the_garbage_collector_alone():
+    gc.unfreeze()
+    slow_view([], delay=0)
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_picture_is_one_image_widget_with_the_first_setting_drawn():
