@@ -34,10 +34,13 @@ def render_view(draw, values, figsize=(6, 4), panels=(1, 1), margins=None):
 def make_renderer(draw, figsize=(6, 4), panels=(1, 1), margins=None, keep_figure=False):
     """``render(values) -> PNG bytes``: what an interactive view does on every change.
 
-    By default each call draws ``draw(axes, **values)`` on a fresh figure. With
-    ``keep_figure=True`` one figure is made once and every call passes the same axes, so a
-    ``draw`` that updates the artists it made on the first call (the playground's, notebook
-    07) skips most of matplotlib's cost: making axes, ticks and texts.
+    By default each call clears the view's one figure, makes its axes again and draws
+    ``draw(axes, **values)`` on them: a figure kept this way keeps its renderer, whose caches
+    of typeset texts (tick labels, mathtext) a new figure would fill again -- 10-50 % of a
+    redraw (08's race: 206 -> 160 ms). With ``keep_figure=True`` the axes are made once and
+    every call passes the same ones, so a ``draw`` that updates the artists it made on the
+    first call (the playground's, notebook 07) skips most of matplotlib's cost: making
+    axes, ticks and texts.
     ``margins`` (keyword arguments of ``fig.subplots_adjust``) fix the layout. Without them
     the first call lays the figure out with ``tight_layout`` and later calls reuse the
     margins it found: ``tight_layout`` measures every text once more and costs about as much
@@ -45,22 +48,22 @@ def make_renderer(draw, figsize=(6, 4), panels=(1, 1), margins=None, keep_figure
     easier to compare.
     """
     layout = None if margins is None else dict(margins)
+    # Not through pyplot: the view shows the figure itself, and Jupyter must not show it a
+    # second time when the cell ends.
+    fig = Figure(figsize=figsize)
 
-    def new_figure():
-        # Not through pyplot: the view shows the figure itself, and Jupyter must not
-        # show it a second time when the cell ends.
-        fig = Figure(figsize=figsize)
+    def new_axes():
+        fig.clear()
         axes = fig.subplots(*panels, squeeze=panels == (1, 1))
         if layout is not None:
             fig.subplots_adjust(**layout)
-        return fig, axes
+        return axes
 
-    kept = new_figure() if keep_figure else None
+    kept = new_axes() if keep_figure else None
 
     def render(values):
         nonlocal layout
-        fig, axes = kept if keep_figure else new_figure()
-        draw(axes, **values)
+        draw(kept if keep_figure else new_axes(), **values)
         if layout is None:
             fig.tight_layout()
             params = fig.subplotpars
@@ -167,6 +170,10 @@ IDLE_DELAY = 0.25
 """Seconds without a running cell before pictures are drawn ahead: Run All runs its cells
 back to back, and each cell would wait for a picture drawn ahead in a gap between two."""
 
+SHOW_DELAY = 0.1
+"""Seconds after a picture is sent before pictures are drawn ahead: on two cores the
+browser needs the CPU to show the picture first."""
+
 REDRAW_LOG = collections.deque(maxlen=10_000)
 """One entry per picture a Redrawer put on screen after a change: (view number, seconds
 from the change reaching the kernel to the picture sent, seconds spent drawing (0 when the
@@ -196,6 +203,7 @@ class Redrawer:
     _requested = None  # the view whose requested picture is being drawn (not one ahead)
     _cell_running = False  # matplotlib is not thread-safe: nothing is drawn during a cell
     _cell_ended = 0.0  # time.monotonic() when the last cell ended
+    _last_shown = 0.0  # time.monotonic() when the last picture was sent
     _watching = False  # the cell events are registered
     _condition = threading.Condition()
     _thread = None
@@ -339,10 +347,12 @@ class Redrawer:
 
     @classmethod
     def _wait_before_ahead(cls):
-        """Seconds until a picture may be drawn ahead (0: now; None: not until notified)."""
+        """Seconds until a picture may be drawn ahead (0: now; None: not until notified):
+        ``IDLE_DELAY`` after the last cell, ``SHOW_DELAY`` after the last picture sent."""
         if not cls._ahead or cls._cell_running:
             return None
-        return max(0.0, cls._cell_ended + IDLE_DELAY - time.monotonic())
+        start = max(cls._cell_ended + IDLE_DELAY, cls._last_shown + SHOW_DELAY)
+        return max(0.0, start - time.monotonic())
 
     def _plan_ahead(self, values, change=None):
         """Plan the settings around ``values`` to be drawn ahead: after a change at the
@@ -377,6 +387,7 @@ class Redrawer:
             drawing = time.perf_counter() - started
         self.image.value = png
         self.shown = key
+        Redrawer._last_shown = time.monotonic()
         if self.errors.outputs:
             self.errors.outputs = ()
         REDRAW_LOG.append((self.number, time.perf_counter() - asked, drawing))

@@ -506,9 +506,10 @@ def show_race():
         try:
             for key, lim in (("x0", s.xlim), ("y0", s.ylim)):
                 slider = controls[key]
-                slider.min, slider.max = -10.0, 10.0  # avoid min > max while both change
-                slider.value = defaults[key]
-                slider.min, slider.max = lim
+                with slider.hold_sync():  # one message to the browser, not five
+                    slider.min, slider.max = -10.0, 10.0  # no min > max while both change
+                    slider.value = defaults[key]
+                    slider.min, slider.max = lim
             controls["lr"].value = defaults["lr"]
             controls["steps"].value = defaults["steps"]
         finally:
