@@ -36,8 +36,8 @@ def make_renderer(draw, figsize=(6, 4), panels=(1, 1), margins=None, keep_figure
 
     By default each call clears the view's one figure, makes its axes again and draws
     ``draw(axes, **values)`` on them: a figure kept this way keeps its renderer, whose caches
-    of typeset texts (tick labels, mathtext) a new figure would fill again -- 10-50 % of a
-    redraw (08's race: 206 -> 160 ms). With ``keep_figure=True`` the axes are made once and
+    of typeset texts (tick labels, mathtext) a new figure would fill again -- 5-50 % of a
+    redraw (08's race: 174 -> 122 ms). With ``keep_figure=True`` the axes are made once and
     every call passes the same ones, so a ``draw`` that updates the artists it made on the
     first call (the playground's, notebook 07) skips most of matplotlib's cost: making
     axes, ticks and texts.
