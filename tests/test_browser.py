@@ -6,7 +6,6 @@ Japanese font. Skips where /usr/bin/chromium or the playwright package is missin
 here ever downloads a browser). Set COURSE_SCREENSHOT_DIR to keep the screenshot.
 """
 
-import importlib.util
 import json
 import os
 import re
@@ -19,26 +18,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_setup import CHROMIUM, REPO, bench, sync_api
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("no /usr/bin/chromium (Debian: apt-get install chromium "
-                "fonts-ipaexfont-gothic)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="the playwright package is not installed")
-pytest.importorskip("jupyterlab", reason="jupyterlab is not installed")
-
-REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "07_sgd_training.ipynb"
 # JupyterLab driving shared with the benchmark (bench/widget_latency.py): Chromium's flags,
 # the stderr selector, the lab settings, the Run-All-finished check and a free port.
-_spec = importlib.util.spec_from_file_location("widget_latency",
-                                               REPO / "bench" / "widget_latency.py")
-_bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_bench)
-CHROMIUM_ARGS, STDERR = _bench.CHROMIUM_ARGS, _bench.STDERR
-LAB_SETTINGS, RUN_FINISHED_JS, free_port = (_bench.LAB_SETTINGS, _bench.RUN_FINISHED_JS,
-                                            _bench.free_port)
+CHROMIUM_ARGS, STDERR = bench.CHROMIUM_ARGS, bench.STDERR
+LAB_SETTINGS, RUN_FINISHED_JS, free_port = (bench.LAB_SETTINGS, bench.RUN_FINISHED_JS,
+                                            bench.free_port)
 JAPANESE_FONTS = re.compile(r"IPA|CJK|Hiragino|Yu Gothic|Meiryo|Takao|VL Gothic|Source Han|"
                             r"Noto Sans JP|Noto Serif JP")
 SLIDER = "1 層のニューロン数"  # a playground slider (dlcore/widgets/playground.py)

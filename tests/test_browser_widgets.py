@@ -9,26 +9,10 @@ benchmark's job (bench/widget_latency.py), not this test's. Skips where /usr/bin
 or the playwright package is missing (nothing here downloads a browser).
 """
 
-import importlib.util
 import json
 import re
-from pathlib import Path
 
-import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("no /usr/bin/chromium (Debian: apt-get install chromium "
-                "fonts-ipaexfont-gothic)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="the playwright package is not installed")
-pytest.importorskip("jupyterlab", reason="jupyterlab is not installed")
-
-REPO = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("widget_latency",
-                                               REPO / "bench" / "widget_latency.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+from browser_setup import CHROMIUM, bench, sync_api
 
 NOTEBOOK = "all_widgets.ipynb"
 IMPORT = re.compile(r"from dlcore\.widgets\.(\w+) import[^;]*?\b({})\b")
