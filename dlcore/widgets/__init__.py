@@ -477,13 +477,11 @@ def step_neighbours(controls, after_move=None):
         moved = None if change is None else next(
             (n for n, c in controls.items() if c is change["owner"]), None)
         first = [] if moved is None else along(controls[moved], change["old"], values[moved])
-        others = [along(control, None, values[name]) for name, control in controls.items()
-                  if name != moved]
-        names = [name for name in controls if name != moved]
+        others = {name: along(control, None, values[name])
+                  for name, control in controls.items() if name != moved}
         steps = [(moved, v) for v in first]
         for rank in range(2):  # every other control's forward step, then its backward one
-            steps += [(name, found[rank]) for name, found in zip(names, others)
-                      if len(found) > rank]
+            steps += [(name, found[rank]) for name, found in others.items() if len(found) > rank]
         if after_move is None:
             return [values | {name: v} for name, v in steps]
         return [after_move(name, values | {name: v}) for name, v in steps]
