@@ -238,6 +238,24 @@ def test_draw_playground_fills_both_panels():
     assert "150" in loss.get_title()  # the number of updates
 
 
+def test_the_loss_title_names_the_batch_size_and_when_it_is_the_whole_training_set():
+    """m = 100 and m = 200 train alike on 100 training points; the title says why, and the
+    two pictures differ, so the batch-size slider visibly does something at every step."""
+    from dlcore.widgets import render_view
+
+    titles, pictures = [], []
+    for m in (20, 100, 200):
+        fig, axes = plt.subplots(1, 2, squeeze=False)
+        draw_playground(axes, **DEFAULTS | {"batch_size": m})
+        titles.append(axes.ravel()[1].get_title())
+        plt.close(fig)
+        pictures.append(render_view(draw_playground, DEFAULTS | {"batch_size": m},
+                                    VIEW["figsize"], VIEW["panels"], VIEW["margins"]))
+    assert "m = 20・" in titles[0] and "全" not in titles[0]
+    assert "m = 100：全 100 点" in titles[1] and "m = 200：全 100 点" in titles[2]
+    assert pictures[1] != pictures[2]
+
+
 def test_draw_playground_needs_two_axes():
     fig, ax = plt.subplots()
     with pytest.raises(ValueError, match="2 axes"):
