@@ -257,8 +257,9 @@ class Redrawer:
 
     def request(self, values, change=None):
         """Ask for a picture of ``values`` (after ``change``, the traitlets change of the
-        control moved). In a Jupyter kernel this returns at once and the background thread
-        draws; elsewhere (tests, scripts) it draws before returning."""
+        control moved). In a Jupyter kernel a picture in the cache is shown at once, from
+        this thread; any other is drawn by the background thread and this returns at once.
+        Elsewhere (tests, scripts) and while a cell runs it draws before returning."""
         cls = Redrawer
         wanted = (values, change, time.perf_counter())
         if not cls.in_kernel() or cls._cell_running:

@@ -162,7 +162,7 @@ def show_descent_1d():
     """Sliders: learning rate η (logarithmic), start x^(0), curvature a = f'' and the number of
     steps; the plot shows the path and says whether descent converges, oscillates or
     diverges (critical η = 2/f'', slide 18). The plot is redrawn when a slider is released
-    (heavy=True: rendering one figure takes a few tenths of a second)."""
+    (heavy=True: a picture not drawn ahead takes 60-90 ms to draw, too slow to follow a drag)."""
     import ipywidgets as widgets
 
     from . import log_slider
